@@ -1,0 +1,78 @@
+import Foundation
+
+/// Every configuration key, its default and meaning: the single list that the file reader, the
+/// environment (`ENVOI_<SECTION>_<KEY>`), `--set section.key=value` flags, `envoi config show`
+/// and `assets/envoi.toml` all follow.
+public struct ConfigurationKey: Sendable {
+    /// The section, or nil for a top-level key.
+    public let section: String?
+    public let name: String
+    /// The default as text (`dataDirectory` is computed from the environment).
+    public let defaultValue: String
+    /// One line saying what the key means.
+    public let summary: String
+    let check: @Sendable (String) -> String?
+
+    /// `section.name`, the name used in files, flags and messages.
+    public var path: String { section.map { "\($0).\(name)" } ?? name }
+
+    /// `ENVOI_SECTION_NAME`.
+    public var environmentName: String {
+        "ENVOI_" + path.uppercased().replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// Returns nil when `value` is acceptable, or the problem.
+    public func problem(with value: String) -> String? { check(value) }
+
+    public static let dataDirectory = ConfigurationKey(
+        section: nil, name: "data_dir", defaultValue: "",
+        summary: "Directory holding the database, the master key and the TLS certificate (default: $XDG_DATA_HOME/envoi or ~/.local/share/envoi).",
+        check: { $0.isEmpty ? "must not be empty" : nil })
+    public static let smtpListen = ConfigurationKey(
+        section: "smtp", name: "listen", defaultValue: "127.0.0.1:2525,127.0.0.1:2587",
+        summary: "SMTP submission listeners, a list of host:port (port 0 picks a free port).",
+        check: listCheck)
+    public static let httpsListen = ConfigurationKey(
+        section: "https", name: "listen", defaultValue: "127.0.0.1:8443",
+        summary: "HTTPS API listener, host:port.",
+        check: { HostPort(parsing: $0) == nil ? "expected host:port" : nil })
+    public static let metricsListen = ConfigurationKey(
+        section: "metrics", name: "listen", defaultValue: "",
+        summary: "Prometheus /metrics listener, host:port; empty turns it off.",
+        check: { $0.isEmpty || HostPort(parsing: $0) != nil ? nil : "expected host:port or empty" })
+    public static let tlsCertificate = ConfigurationKey(
+        section: "tls", name: "certificate", defaultValue: "",
+        summary: "PEM certificate chain for STARTTLS and HTTPS; empty uses the self-signed one `envoi init` made in the data directory.",
+        check: { _ in nil })
+    public static let tlsKey = ConfigurationKey(
+        section: "tls", name: "key", defaultValue: "",
+        summary: "PEM private key for tls.certificate; empty uses the one `envoi init` made.",
+        check: { _ in nil })
+    public static let deliveryMode = ConfigurationKey(
+        section: "delivery", name: "mode", defaultValue: "capture",
+        summary: "capture (keep signed messages in a local mailbox), relay (send through delivery.relay_host) or direct (MX lookup).",
+        check: { DeliveryMode(rawValue: $0) == nil ? "expected capture, relay or direct" : nil })
+    public static let deliveryRelayHost = ConfigurationKey(
+        section: "delivery", name: "relay_host", defaultValue: "",
+        summary: "Smarthost host:port for delivery.mode = relay.",
+        check: { $0.isEmpty || HostPort(parsing: $0) != nil ? nil : "expected host:port or empty" })
+    public static let dnsResolver = ConfigurationKey(
+        section: "dns", name: "resolver", defaultValue: "system",
+        summary: "DNS resolver for DKIM checks and direct delivery: system (/etc/resolv.conf) or host:port.",
+        check: { $0 == "system" || HostPort(parsing: $0) != nil ? nil : "expected system or host:port" })
+
+    /// All keys, in the order `config show` and the annotated file list them.
+    public static let all: [ConfigurationKey] = [
+        dataDirectory, smtpListen, httpsListen, metricsListen, tlsCertificate, tlsKey,
+        deliveryMode, deliveryRelayHost, dnsResolver,
+    ]
+
+    /// The key at `path`, if any.
+    public static func named(_ path: String) -> ConfigurationKey? { all.first { $0.path == path } }
+
+    private static let listCheck: @Sendable (String) -> String? = { value in
+        let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.isEmpty else { return "expected at least one host:port" }
+        return items.first { HostPort(parsing: $0) == nil }.map { "'\($0)' is not host:port" }
+    }
+}

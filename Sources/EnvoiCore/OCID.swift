@@ -1,0 +1,93 @@
+/// An Oracle-Cloud-style resource identifier: `ocid1.<type>.envoi..<unique>`.
+///
+/// The cloud SDK refuses a configuration whose `user` and `tenancy` are not OCID-shaped (five or
+/// more `.`-separated segments), so every Envoi id has this form. The unique part is 32 lower-case
+/// base-32 characters (160 random bits).
+public struct OCID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    /// The full identifier text.
+    public let rawValue: String
+
+    /// The realm segment every Envoi id carries.
+    public static let realm = "envoi"
+
+    /// Makes a new random id of `type`.
+    public static func generate(_ type: ResourceType) -> OCID {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        let unique = String((0..<32).map { _ in alphabet[Int(generator.next() % 32)] })
+        return OCID(uncheckedRawValue: "ocid1.\(type.rawValue).\(realm)..\(unique)")
+    }
+
+    /// Validates `text` as an Envoi OCID, optionally of one `type`.
+    public init?(_ text: String, type: ResourceType? = nil) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "ocid1", parts[2] == Substring(Self.realm), parts[3].isEmpty,
+              let kind = ResourceType(rawValue: String(parts[1])),
+              type == nil || type == kind,
+              (8...64).contains(parts[4].count),
+              parts[4].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else { return nil }
+        self.rawValue = text
+    }
+
+    /// For ids read back from storage, which only ever holds ids Envoi wrote.
+    package init(uncheckedRawValue: String) { self.rawValue = uncheckedRawValue }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let id = OCID(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an Envoi OCID: \(text)"))
+        }
+        self = id
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// The resource type named in the id.
+    public var type: ResourceType? {
+        let parts = rawValue.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count > 1 ? ResourceType(rawValue: String(parts[1])) : nil
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: OCID, rhs: OCID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The resource types that carry OCIDs, spelled as the cloud service spells them in ids.
+public enum ResourceType: String, Sendable, CaseIterable, Codable {
+    case tenancy
+    case compartment
+    case user
+    case group
+    case policy
+    case credential
+    case apiKey = "apikey"
+    case emailDomain = "emaildomain"
+    case dkim = "emaildkim"
+    case sender = "emailsender"
+    case suppression = "emailsuppression"
+    case workRequest = "emailworkrequest"
+    case message = "emailmessage"
+
+    /// How the CLI and error messages name the type.
+    public var displayName: String {
+        switch self {
+        case .tenancy: "tenancy"
+        case .compartment: "compartment"
+        case .user: "user"
+        case .group: "group"
+        case .policy: "policy"
+        case .credential: "SMTP credential"
+        case .apiKey: "API key"
+        case .emailDomain: "email domain"
+        case .dkim: "DKIM key"
+        case .sender: "approved sender"
+        case .suppression: "suppression"
+        case .workRequest: "work request"
+        case .message: "message"
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import EnvoiCore
+import Foundation
+import GRDB
+
+/// The suppression list: tenancy-wide, one entry per lower-cased address, read in pages by
+/// address (keyset pagination), so that a million entries never load at once.
+extension ControlPlaneStore {
+    /// One page of suppressions and the token of the next (nil on the last page).
+    public struct SuppressionPage: Sendable {
+        public var items: [Suppression]
+        public var nextPage: String?
+    }
+
+    /// The most entries one page returns.
+    public static let maximumPageSize = 1_000
+
+    /// Adds an address. An address already on the list is refused with what it is suppressed for.
+    public func addSuppression(email: String, reason: SuppressionReason = .manual, messageId: String? = nil,
+                               errorDetail: String? = nil, errorSource: String? = nil) throws -> Suppression {
+        let address = try ControlPlaneRules.suppressionAddress(email)
+        return try write { db in
+            let tenancy = try Self.tenancy(db).id
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM suppression WHERE email_address = ?", arguments: [address]) {
+                let existing = Suppression(row: row, tenancy: tenancy)
+                throw ControlPlaneError.conflict("\(address) is already suppressed (\(existing.reason.rawValue), \(existing.id))")
+            }
+            let time = now()
+            let suppression = Suppression(id: .generate(.suppression), compartmentId: tenancy, emailAddress: address, reason: reason,
+                                          timeCreated: time, timeLastSuppressed: time, messageId: messageId,
+                                          errorDetail: errorDetail, errorSource: errorSource)
+            try db.execute(sql: """
+                INSERT INTO suppression (id, email_address, reason, time_created, time_last_suppressed, message_id, error_detail, error_source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [suppression.id.rawValue, address, reason.rawValue, time, time, messageId, errorDetail, errorSource])
+            return suppression
+        }
+    }
+
+    /// A page of suppressions in address order, filtered by address prefix and reason.
+    public func suppressions(prefix: String? = nil, reason: SuppressionReason? = nil, limit: Int = 100,
+                             page: String? = nil) throws -> SuppressionPage {
+        guard (1...Self.maximumPageSize).contains(limit) else {
+            throw ControlPlaneError.invalid(field: "limit", "\(limit) is out of range (1...\(Self.maximumPageSize))")
+        }
+        let after = try page.map(Self.decodePageToken)
+        let prefix = prefix?.lowercased() ?? ""
+        return try read { db in
+            let tenancy = try Self.tenancy(db).id
+            // The address range [prefix, prefix + U+10FFFF) keeps the unique index usable for the filter.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM suppression
+                WHERE email_address >= ?1 AND email_address < ?2 AND (?3 IS NULL OR email_address > ?3) AND (?4 IS NULL OR reason = ?4)
+                ORDER BY email_address LIMIT ?5
+                """, arguments: [prefix, prefix + "\u{10FFFF}", after, reason?.rawValue, limit + 1])
+            let items = rows.prefix(limit).map { Suppression(row: $0, tenancy: tenancy) }
+            let next = rows.count > limit ? items.last.map { Self.encodePageToken($0.emailAddress) } : nil
+            return SuppressionPage(items: Array(items), nextPage: next)
+        }
+    }
+
+    /// The number of suppressions, optionally of one reason.
+    public func suppressionCount(reason: SuppressionReason? = nil) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM suppression WHERE ?1 IS NULL OR reason = ?1", arguments: [reason?.rawValue]) ?? 0
+        }
+    }
+
+    public func suppression(_ id: OCID) throws -> Suppression {
+        try read { db in Suppression(row: try Self.fetch(db, "suppression", .suppression, id), tenancy: try Self.tenancy(db).id) }
+    }
+
+    /// The entry for an address, if suppressed.
+    public func suppression(email: String) throws -> Suppression? {
+        let address = try ControlPlaneRules.suppressionAddress(email)
+        return try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM suppression WHERE email_address = ?", arguments: [address])
+                .map { Suppression(row: $0, tenancy: try Self.tenancy(db).id) }
+        }
+    }
+
+    public func removeSuppression(_ id: OCID) throws {
+        try write { db in try Self.delete(db, "suppression", .suppression, id) }
+    }
+
+    static func encodePageToken(_ address: String) -> String {
+        Data(address.utf8).base64EncodedString()
+    }
+
+    static func decodePageToken(_ token: String) throws -> String {
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), !text.isEmpty else {
+            throw ControlPlaneError.invalid(field: "page", "'\(token)' is not a page token returned by a previous list")
+        }
+        return text
+    }
+}

@@ -1,0 +1,102 @@
+import EnvoiCore
+import Crypto
+import Foundation
+import GRDB
+
+/// The control plane on SQLite: one `DatabasePool` (WAL) on `envoi.sqlite`, foreign keys on,
+/// `synchronous=FULL` so that a committed transaction survives a power cut. Every operation is one
+/// transaction that checks its invariant (EnvoiCore's `ControlPlaneRules`) with the rows it read,
+/// so a refused command writes nothing.
+public final class ControlPlaneStore: Sendable {
+    let pool: DatabasePool
+    let secrets: SecretBox
+    let path: String
+    let now: @Sendable () -> Date
+
+    /// How long a writer waits for another process's lock before giving up with a clear message.
+    public static let busyTimeout: TimeInterval = 5
+
+    /// Opens the store of a prepared data directory and applies pending migrations.
+    public convenience init(directory: DataDirectory, now: @escaping @Sendable () -> Date = Date.init) throws {
+        try self.init(databasePath: directory.databasePath, masterKey: directory.loadMasterKey(), now: now)
+    }
+
+    /// Opens (creating if needed) the database at `databasePath`.
+    public init(databasePath: String, masterKey: SymmetricKeyBytes, now: @escaping @Sendable () -> Date = Date.init) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = databasePath
+        self.secrets = SecretBox(masterKey: masterKey)
+        self.now = now
+        do {
+            pool = try DatabasePool(path: databasePath, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError.translating(error, path: databasePath) ?? StoreError.io("database \(databasePath): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction; database failures become `StoreError`s.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as ControlPlaneError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as ControlPlaneError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    private func translate(_ error: any Error) -> any Error {
+        if let storeError = error as? StoreError { return storeError }
+        if let translated = StoreError.translating(error, path: path) { return translated }
+        if let database = error as? DatabaseError, database.resultCode == .SQLITE_CONSTRAINT {
+            return ControlPlaneError.conflict("the change conflicts with an existing resource")
+        }
+        return StoreError.io("database \(path): unexpected failure (\(type(of: error)))")
+    }
+
+    /// The single tenancy of this data directory.
+    public func tenancy() throws -> Tenancy {
+        try read { db in try Self.tenancy(db) }
+    }
+
+    static func tenancy(_ db: Database) throws -> Tenancy {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tenancy LIMIT 1") else {
+            throw StoreError(code: .notInitialised, message: "the database holds no tenancy: run `envoi init`")
+        }
+        return Tenancy(row: row)
+    }
+
+    /// Fetches one row of `table` by id, or throws the not-found error for `type`.
+    static func fetch(_ db: Database, _ table: String, _ type: ResourceType, _ id: OCID) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id.rawValue]) else {
+            throw ControlPlaneError.notFound(type, id.rawValue)
+        }
+        return row
+    }
+
+    /// Deletes one row of `table` by id, or throws the not-found error for `type`.
+    static func delete(_ db: Database, _ table: String, _ type: ResourceType, _ id: OCID) throws {
+        try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id.rawValue])
+        guard db.changesCount == 1 else { throw ControlPlaneError.notFound(type, id.rawValue) }
+    }
+}
+
+/// The master key's bytes as the store takes them.
+public typealias SymmetricKeyBytes = Crypto.SymmetricKey

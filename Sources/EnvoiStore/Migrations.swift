@@ -1,0 +1,138 @@
+import GRDB
+
+/// The schema, as versioned migrations. A released migration is never edited: a change is a new
+/// migration appended at the end (GRDB's rule), and no migration refers to application types.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-control-plane") { db in
+            try db.execute(sql: """
+                CREATE TABLE tenancy (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    time_created DATETIME NOT NULL,
+                    messages_per_minute INTEGER NOT NULL,
+                    messages_per_day INTEGER NOT NULL,
+                    max_message_size INTEGER NOT NULL
+                );
+                CREATE TABLE compartment (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT REFERENCES compartment(id) ON DELETE RESTRICT,
+                    name TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL
+                );
+                CREATE UNIQUE INDEX compartment_name ON compartment(compartment_id, name COLLATE NOCASE);
+                CREATE TABLE app_user (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT NOT NULL REFERENCES compartment(id) ON DELETE RESTRICT,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    description TEXT NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL
+                );
+                CREATE TABLE app_group (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT NOT NULL REFERENCES compartment(id) ON DELETE RESTRICT,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    description TEXT NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL
+                );
+                CREATE TABLE group_member (
+                    group_id TEXT NOT NULL REFERENCES app_group(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    PRIMARY KEY (group_id, user_id)
+                );
+                CREATE INDEX group_member_user ON group_member(user_id);
+                CREATE TABLE policy (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT NOT NULL REFERENCES compartment(id) ON DELETE RESTRICT,
+                    name TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    statements TEXT NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL
+                );
+                CREATE UNIQUE INDEX policy_name ON policy(compartment_id, name COLLATE NOCASE);
+                CREATE TABLE smtp_credential (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    username TEXT NOT NULL UNIQUE,
+                    password_hash BLOB NOT NULL,
+                    description TEXT NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL,
+                    time_expires DATETIME
+                );
+                CREATE INDEX smtp_credential_user ON smtp_credential(user_id);
+                CREATE TABLE api_key (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    fingerprint TEXT NOT NULL,
+                    public_key BLOB NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL,
+                    UNIQUE (user_id, fingerprint)
+                );
+                CREATE TABLE email_domain (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT NOT NULL REFERENCES compartment(id) ON DELETE RESTRICT,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    lifecycle_state TEXT NOT NULL,
+                    active_dkim_id TEXT,
+                    is_spf BOOLEAN NOT NULL,
+                    domain_verification_status TEXT NOT NULL,
+                    description TEXT,
+                    time_created DATETIME NOT NULL
+                );
+                CREATE TABLE dkim (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    email_domain_id TEXT NOT NULL REFERENCES email_domain(id) ON DELETE CASCADE,
+                    compartment_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    lifecycle_details TEXT,
+                    description TEXT,
+                    algorithm TEXT NOT NULL,
+                    key_length INTEGER NOT NULL,
+                    is_imported BOOLEAN NOT NULL,
+                    private_key BLOB NOT NULL,
+                    dns_subdomain_name TEXT NOT NULL,
+                    cname_record_value TEXT NOT NULL,
+                    txt_record_value TEXT NOT NULL,
+                    time_created DATETIME NOT NULL,
+                    time_updated DATETIME NOT NULL
+                );
+                CREATE UNIQUE INDEX dkim_selector ON dkim(email_domain_id, name COLLATE NOCASE);
+                -- At most one ACTIVE key per domain, enforced by the database as well as the rules.
+                CREATE UNIQUE INDEX dkim_one_active ON dkim(email_domain_id) WHERE lifecycle_state = 'ACTIVE';
+                CREATE TABLE sender (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT NOT NULL REFERENCES compartment(id) ON DELETE RESTRICT,
+                    email_address TEXT NOT NULL,
+                    email_domain_id TEXT REFERENCES email_domain(id) ON DELETE SET NULL,
+                    is_spf BOOLEAN NOT NULL,
+                    lifecycle_state TEXT NOT NULL,
+                    time_created DATETIME NOT NULL
+                );
+                CREATE UNIQUE INDEX sender_address ON sender(lower(email_address));
+                CREATE INDEX sender_compartment ON sender(compartment_id, time_created);
+                CREATE TABLE suppression (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    email_address TEXT NOT NULL UNIQUE,
+                    reason TEXT NOT NULL,
+                    time_created DATETIME NOT NULL,
+                    time_last_suppressed DATETIME NOT NULL,
+                    message_id TEXT,
+                    error_detail TEXT,
+                    error_source TEXT
+                );
+                CREATE INDEX suppression_reason ON suppression(reason, email_address);
+                CREATE INDEX suppression_time ON suppression(time_created);
+                """)
+        }
+        return migrator
+    }
+}

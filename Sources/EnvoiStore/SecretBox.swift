@@ -1,0 +1,35 @@
+import Crypto
+import Foundation
+
+/// Seals sensitive values at rest (DKIM private keys, credential hashes, API key material) with
+/// AES-256-GCM under the master key (BEHAVIOUR.md §7).
+///
+/// Each sealed value is bound to its place — table, column and row id — as associated data, so
+/// a ciphertext copied into another row or column does not open.
+public struct SecretBox: Sendable {
+    private let key: SymmetricKey
+
+    /// Format byte that starts every sealed value, so that a future scheme can coexist.
+    static let version: UInt8 = 1
+
+    public init(masterKey: SymmetricKey) {
+        self.key = masterKey
+    }
+
+    /// Seals `plaintext` for `context` (for example `smtp_credential.password_hash/<id>`).
+    public func seal(_ plaintext: some DataProtocol, context: String) throws -> Data {
+        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Data(context.utf8))
+        return Data([Self.version]) + box.combined!
+    }
+
+    /// Opens a value sealed for `context`; throws when the key, the context or the bytes differ.
+    public func open(_ sealed: Data, context: String) throws -> Data {
+        guard sealed.first == Self.version else { throw StoreError.secretUnreadable(context) }
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
+            return try AES.GCM.open(box, using: key, authenticating: Data(context.utf8))
+        } catch {
+            throw StoreError.secretUnreadable(context)
+        }
+    }
+}

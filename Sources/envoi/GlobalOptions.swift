@@ -1,0 +1,65 @@
+import ArgumentParser
+import EnvoiCore
+import EnvoiStore
+import Foundation
+
+/// Options every command takes: where the data and configuration are, and key overrides.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data directory (also ENVOI_DATA_DIR).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("config"), help: "Configuration file (also ENVOI_CONFIG; default <data-dir>/envoi.toml when present).")
+    var configFile: String?
+
+    @Option(name: .customLong("set"), help: "Override a configuration key: --set section.key=value (repeatable).")
+    var overrides: [String] = []
+
+    /// The effective configuration: flag > environment > file > default.
+    func resolve() throws -> EnvoiConfiguration.Resolved {
+        let environment = ProcessInfo.processInfo.environment
+        var flags: [String: String] = [:]
+        for item in overrides {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw ConfigurationErrorMessage("--set '\(item)': expected section.key=value")
+            }
+            flags[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        if let dataDirectory { flags[ConfigurationKey.dataDirectory.path] = dataDirectory }
+        // The file is found before it is read: an explicit path, or the data directory's envoi.toml.
+        let explicit = configFile ?? environment["ENVOI_CONFIG"]
+        let directory = flags[ConfigurationKey.dataDirectory.path] ?? environment[ConfigurationKey.dataDirectory.environmentName]
+            ?? EnvoiConfiguration.defaultDataDirectory(environment: environment)
+        let path = explicit ?? directory + "/envoi.toml"
+        var file: (ConfigurationFile, path: String)?
+        if explicit != nil || FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationErrorMessage("cannot read configuration file \(path)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationErrorMessage("configuration file \(path) is not UTF-8 text")
+            }
+            file = (try ConfigurationFile(parsing: text, name: path), path)
+        }
+        return try EnvoiConfiguration.resolve(file: file, environment: environment, flags: flags)
+    }
+
+    /// The data directory of the effective configuration.
+    func dataDirectoryPath() throws -> DataDirectory {
+        DataDirectory(path: try resolve().configuration.dataDirectory)
+    }
+
+    /// Opens the control plane of an initialised data directory.
+    func openStore() throws -> ControlPlaneStore {
+        let directory = try dataDirectoryPath()
+        guard directory.isPrepared, FileManager.default.fileExists(atPath: directory.databasePath) else {
+            throw StoreError.notInitialised(directory.path)
+        }
+        return try ControlPlaneStore(directory: directory)
+    }
+}
+
+/// A configuration problem found by the CLI itself (reading the file, a malformed --set).
+struct ConfigurationErrorMessage: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

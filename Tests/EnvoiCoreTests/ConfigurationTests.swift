@@ -1,0 +1,115 @@
+import EnvoiCore
+import Testing
+
+@Suite struct ConfigurationFileTests {
+    @Test func parsesSectionsStringsArraysNumbersAndComments() throws {
+        let file = try ConfigurationFile(parsing: """
+            # Envoi
+            data_dir = "/var/lib/envoi"   # trailing comment
+            [smtp]
+            listen = ["127.0.0.1:2525", '127.0.0.1:2587']
+            [delivery]
+            mode = "relay"
+            relay_host = "smarthost.example:587"
+            [extra]
+            count = 1_000
+            flag = true
+            quoted = "a # not a comment \\" ok"
+            """, name: "envoi.toml")
+        #expect(file.values["data_dir"] == "/var/lib/envoi")
+        #expect(file.values["smtp.listen"] == "127.0.0.1:2525,127.0.0.1:2587")
+        #expect(file.values["delivery.mode"] == "relay")
+        #expect(file.values["extra.count"] == "1000")
+        #expect(file.values["extra.flag"] == "true")
+        #expect(file.values["extra.quoted"] == "a # not a comment \" ok")
+        #expect(file.lines["delivery.mode"] == 6)
+    }
+
+    @Test("malformed lines are refused with their number", arguments: [
+        ("[smtp\nlisten = \"x\"", "envoi.toml:1: malformed section header '[smtp'"),
+        ("a = 1\nwhat", "envoi.toml:2: expected 'key = value', found 'what'"),
+        ("a = \"unterminated", "envoi.toml:1: invalid value for 'a': \"unterminated"),
+        ("a = 1\na = 2", "envoi.toml:2: 'a' is set twice (first on line 1)"),
+        ("a = bare", "envoi.toml:1: invalid value for 'a': bare"),
+        ("[[tables]]", "envoi.toml:1: malformed section header '[[tables]]'"),
+        ("a b = 1", "envoi.toml:1: invalid key 'a b'"),
+    ])
+    func errors(text: String, message: String) {
+        #expect(throws: ConfigurationError.self) { try ConfigurationFile(parsing: text, name: "envoi.toml") }
+        do { _ = try ConfigurationFile(parsing: text, name: "envoi.toml") } catch { #expect(error.message == message) }
+    }
+}
+
+@Suite struct ConfigurationResolutionTests {
+    let file = try! ConfigurationFile(parsing: "[smtp]\nlisten = \"127.0.0.1:1025\"\n[https]\nlisten = \"127.0.0.1:9443\"\n", name: "f.toml")
+
+    @Test func defaultsApplyWhenNothingIsSet() throws {
+        let resolved = try EnvoiConfiguration.resolve(file: nil, environment: ["HOME": "/home/u"], flags: [:])
+        let configuration = resolved.configuration
+        #expect(configuration.smtpListen == [HostPort(host: "127.0.0.1", port: 2525), HostPort(host: "127.0.0.1", port: 2587)])
+        #expect(configuration.httpsListen == HostPort(host: "127.0.0.1", port: 8443))
+        #expect(configuration.deliveryMode == .capture)
+        #expect(configuration.dnsResolver == .system)
+        #expect(configuration.metricsListen == nil)
+        #expect(configuration.dataDirectory == "/home/u/.local/share/envoi")
+        #expect(resolved.entries.allSatisfy { $0.source == .defaultValue })
+    }
+
+    @Test func precedenceIsFlagThenEnvironmentThenFileThenDefault() throws {
+        let environment = ["ENVOI_SMTP_LISTEN": "127.0.0.1:0", "ENVOI_HTTPS_LISTEN": "127.0.0.1:7443", "XDG_DATA_HOME": "/x"]
+        let resolved = try EnvoiConfiguration.resolve(file: (file, "f.toml"), environment: environment,
+                                                      flags: ["https.listen": "127.0.0.1:6443", "data_dir": "/d"])
+        #expect(resolved.configuration.smtpListen == [HostPort(host: "127.0.0.1", port: 0)])
+        #expect(resolved.configuration.httpsListen == HostPort(host: "127.0.0.1", port: 6443))
+        #expect(resolved.configuration.dataDirectory == "/d")
+        let sources = Dictionary(uniqueKeysWithValues: resolved.entries.map { ($0.key.path, $0.source) })
+        #expect(sources["smtp.listen"] == .environment("ENVOI_SMTP_LISTEN"))
+        #expect(sources["https.listen"] == .flag)
+        #expect(sources["delivery.mode"] == .defaultValue)
+        let fileOnly = try EnvoiConfiguration.resolve(file: (file, "f.toml"), environment: [:], flags: [:])
+        #expect(fileOnly.configuration.smtpListen == [HostPort(host: "127.0.0.1", port: 1025)])
+        #expect(fileOnly.entries.first { $0.key.path == "smtp.listen" }?.source == .file("f.toml:2"))
+    }
+
+    @Test("bad values name the key, the value and its source", arguments: [
+        (["ENVOI_SMTP_LISTEN": "nowhere"], [String: String](), "smtp.listen = 'nowhere' (from environment ENVOI_SMTP_LISTEN): 'nowhere' is not host:port"),
+        ([:], ["delivery.mode": "carrier-pigeon"], "delivery.mode = 'carrier-pigeon' (from flag): expected capture, relay or direct"),
+        (["ENVOI_DNS_RESOLVER": "8.8.8.8"], [:], "dns.resolver = '8.8.8.8' (from environment ENVOI_DNS_RESOLVER): expected system or host:port"),
+        ([:], ["https.listen": "127.0.0.1:70000"], "https.listen = '127.0.0.1:70000' (from flag): expected host:port"),
+    ])
+    func badValues(environment: [String: String], flags: [String: String], message: String) {
+        do {
+            _ = try EnvoiConfiguration.resolve(file: nil, environment: environment, flags: flags)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
+    @Test func unknownKeysAreRefused() throws {
+        let typo = try ConfigurationFile(parsing: "[smtp]\nlisen = \"x\"", name: "f.toml")
+        #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: (typo, "f.toml"), environment: [:], flags: [:]) }
+        #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["smtp.lisen": "x"]) }
+    }
+
+    @Test func everyKeyHasAnEnvironmentNameAndAValidDefault() {
+        for key in ConfigurationKey.all where key.path != "data_dir" {
+            #expect(key.problem(with: key.defaultValue) == nil, "default of \(key.path)")
+            #expect(key.environmentName.hasPrefix("ENVOI_"))
+        }
+        #expect(ConfigurationKey.smtpListen.environmentName == "ENVOI_SMTP_LISTEN")
+        #expect(ConfigurationKey.dataDirectory.environmentName == "ENVOI_DATA_DIR")
+    }
+
+    @Test("host:port parsing", arguments: [
+        ("127.0.0.1:25", "127.0.0.1", 25), ("localhost:0", "localhost", 0), ("[::1]:2525", "::1", 2525), ("mx.example.com:587", "mx.example.com", 587),
+    ])
+    func hostPorts(text: String, host: String, port: Int) {
+        #expect(HostPort(parsing: text) == HostPort(host: host, port: port))
+    }
+
+    @Test("bad host:port", arguments: ["", "127.0.0.1", ":25", "host:", "host:-1", "host:65536", "::1:25", "[::1]25", "bad host:25"])
+    func badHostPorts(text: String) {
+        #expect(HostPort(parsing: text) == nil)
+    }
+}
