@@ -24,7 +24,7 @@ extension ControlPlaneStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
                 """, arguments: [id.rawValue, user.rawValue, credential.username, sealed, description,
                                  credential.lifecycleState.rawValue, credential.timeCreated])
-            return credential
+            return SmtpCredential(row: try Self.fetch(db, "smtp_credential", .credential, id))
         }
         return (credential, password)
     }

@@ -25,7 +25,7 @@ extension ControlPlaneStore {
             // Senders of this domain created before it now belong to it.
             try db.execute(sql: "UPDATE sender SET email_domain_id = ? WHERE lower(substr(email_address, instr(email_address, '@') + 1)) = ?",
                            arguments: [emailDomain.id.rawValue, domain.value])
-            return emailDomain
+            return EmailDomain(row: try Self.fetch(db, "email_domain", .emailDomain, emailDomain.id))
         }
     }
 
@@ -119,7 +119,7 @@ extension ControlPlaneStore {
             let domain = domainRow.map(EmailDomain.init(row:))
             try ControlPlaneRules.checkWildcard(address, domainHasActiveDkim: domain?.activeDkimId != nil)
             if let existing = try Row.fetchOne(db, sql: "SELECT * FROM sender WHERE lower(email_address) = lower(?)", arguments: [address.text]) {
-                throw ControlPlaneError.conflict("\(address.text) is already an approved sender (\(existing["id"] as String))")
+                throw ControlPlaneError.conflict("\(existing["email_address"] as String) is already an approved sender (\(existing["id"] as String))")
             }
             let sender = Sender(id: .generate(.sender), compartmentId: compartmentID, emailAddress: address.text,
                                 emailDomainId: domain?.id, isSpf: domain?.isSpf ?? false, timeCreated: now())
@@ -127,7 +127,7 @@ extension ControlPlaneStore {
                 INSERT INTO sender (id, compartment_id, email_address, email_domain_id, is_spf, lifecycle_state, time_created) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [sender.id.rawValue, compartmentID.rawValue, sender.emailAddress, sender.emailDomainId?.rawValue, sender.isSpf,
                                  sender.lifecycleState.rawValue, sender.timeCreated])
-            return sender
+            return Sender(row: try Self.fetch(db, "sender", .sender, sender.id))
         }
     }
 

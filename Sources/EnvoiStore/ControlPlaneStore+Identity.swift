@@ -21,7 +21,7 @@ extension ControlPlaneStore {
             try db.execute(sql: """
                 INSERT INTO compartment (id, compartment_id, name, description, lifecycle_state, time_created) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [compartment.id.rawValue, parentID.rawValue, name, description, compartment.lifecycleState.rawValue, compartment.timeCreated])
-            return compartment
+            return Compartment(row: try Self.fetch(db, "compartment", .compartment, compartment.id))
         }
     }
 
@@ -69,7 +69,7 @@ extension ControlPlaneStore {
             }
             let user = User(id: .generate(.user), compartmentId: try Self.tenancy(db).id, name: name, description: description, timeCreated: now())
             try Self.insert(db, user)
-            return user
+            return User(row: try Self.fetch(db, "app_user", .user, user.id))
         }
     }
 
@@ -103,7 +103,7 @@ extension ControlPlaneStore {
             }
             let group = Group(id: .generate(.group), compartmentId: try Self.tenancy(db).id, name: name, description: description, timeCreated: now())
             try Self.insert(db, group)
-            return group
+            return Group(row: try Self.fetch(db, "app_group", .group, group.id))
         }
     }
 
@@ -189,7 +189,7 @@ extension ControlPlaneStore {
             let policy = Policy(id: .generate(.policy), compartmentId: compartmentID, name: name, description: description,
                                 statements: statements, timeCreated: now())
             try Self.insert(db, policy)
-            return policy
+            return Policy(row: try Self.fetch(db, "policy", .policy, policy.id))
         }
     }
 

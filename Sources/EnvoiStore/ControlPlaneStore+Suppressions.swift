@@ -32,7 +32,7 @@ extension ControlPlaneStore {
                 INSERT INTO suppression (id, email_address, reason, time_created, time_last_suppressed, message_id, error_detail, error_source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [suppression.id.rawValue, address, reason.rawValue, time, time, messageId, errorDetail, errorSource])
-            return suppression
+            return Suppression(row: try Self.fetch(db, "suppression", .suppression, suppression.id), tenancy: tenancy)
         }
     }
 

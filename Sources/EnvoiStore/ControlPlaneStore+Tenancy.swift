@@ -47,7 +47,8 @@ extension ControlPlaneStore {
             let policy = Policy(id: .generate(.policy), compartmentId: tenancyID, name: "email-administrators",
                                 description: "Created by envoi init", statements: [Self.adminPolicyStatement], timeCreated: time)
             try Self.insert(db, policy)
-            return Bootstrap(tenancy: Tenancy(row: try Row.fetchOne(db, sql: "SELECT * FROM tenancy")!), adminUser: user, adminGroup: group, created: true)
+            return Bootstrap(tenancy: try Self.tenancy(db), adminUser: User(row: try Self.fetch(db, "app_user", .user, user.id)),
+                             adminGroup: Group(row: try Self.fetch(db, "app_group", .group, group.id)), created: true)
         }
     }
 

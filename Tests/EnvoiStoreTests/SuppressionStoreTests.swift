@@ -1,0 +1,57 @@
+import EnvoiCore
+@testable import EnvoiStore
+import Foundation
+import Testing
+
+@Suite struct SuppressionStoreTests {
+    @Test func addressesAreLowerCasedAndUnique() throws {
+        let f = try StoreFixture()
+        let entry = try f.store.addSuppression(email: "Bounce@Example.ORG", reason: .hardBounce, messageId: "m1@x", errorDetail: "550 no such user", errorSource: "mx.example.org")
+        #expect(entry.emailAddress == "bounce@example.org")
+        #expect(entry.compartmentId == f.tenancy)
+        #expect(try f.store.suppression(entry.id) == entry)
+        #expect(try f.store.suppression(email: "BOUNCE@example.org") == entry)
+        #expect(throws: ControlPlaneError.conflict("bounce@example.org is already suppressed (HARDBOUNCE, \(entry.id))")) {
+            try f.store.addSuppression(email: "bounce@example.org")
+        }
+        try f.store.removeSuppression(entry.id)
+        #expect(try f.store.suppression(email: "bounce@example.org") == nil)
+    }
+
+    @Test func pagesCoverEveryEntryOnceInAddressOrder() throws {
+        let f = try StoreFixture()
+        let addresses = (0..<25).map { String(format: "user%02d@example.org", $0) }
+        for address in addresses.shuffled() { _ = try f.store.addSuppression(email: address) }
+        var seen: [String] = []
+        var page: String?
+        var pages = 0
+        repeat {
+            let result = try f.store.suppressions(limit: 10, page: page)
+            seen += result.items.map(\.emailAddress)
+            page = result.nextPage
+            pages += 1
+        } while page != nil && pages < 10
+        #expect(seen == addresses)
+        #expect(pages == 3)
+    }
+
+    @Test func prefixAndReasonFilter() throws {
+        let f = try StoreFixture()
+        _ = try f.store.addSuppression(email: "alice@a.org", reason: .hardBounce)
+        _ = try f.store.addSuppression(email: "alex@a.org", reason: .complaint)
+        _ = try f.store.addSuppression(email: "bob@b.org", reason: .hardBounce)
+        #expect(try f.store.suppressions(prefix: "AL").items.map(\.emailAddress) == ["alex@a.org", "alice@a.org"])
+        #expect(try f.store.suppressions(reason: .hardBounce).items.map(\.emailAddress) == ["alice@a.org", "bob@b.org"])
+        #expect(try f.store.suppressions(prefix: "al", reason: .hardBounce).items.map(\.emailAddress) == ["alice@a.org"])
+        #expect(try f.store.suppressions(prefix: "z").items.isEmpty)
+        #expect(try f.store.suppressionCount(reason: .hardBounce) == 2)
+    }
+
+    @Test func badPageArgumentsNameTheField() throws {
+        let f = try StoreFixture()
+        #expect(throws: ControlPlaneError.invalid(field: "limit", "0 is out of range (1...1000)")) { try f.store.suppressions(limit: 0) }
+        #expect(throws: ControlPlaneError.invalid(field: "page", "'%%%' is not a page token returned by a previous list")) {
+            try f.store.suppressions(page: "%%%")
+        }
+    }
+}

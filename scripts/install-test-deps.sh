@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the Swift toolchain, idempotently:
+# Debian packages (only those missing) and a Python venv in .venv with the pinned PyPI packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(e2fsprogs)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+requirements=Tests/integration/requirements.txt
+stamp=.venv/.requirements.sha256
+want=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [[ ! -x .venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+    echo "preparing the Python venv (.venv) from $requirements"
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$want" > "$stamp"
+fi
