@@ -16,6 +16,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "EnvoiCore"),
+        .target(name: "SMTPProtocol", dependencies: ["EnvoiCore"]),
         .target(
             name: "EnvoiStore",
             dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
+        .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
     ]
 )

@@ -133,6 +133,57 @@ enum Migrations {
                 CREATE INDEX suppression_time ON suppression(time_created);
                 """)
         }
+        migrator.registerMigration("v2-queue-events-usage") { db in
+            try db.execute(sql: """
+                -- One row per accepted message; the body is dropped once every recipient is final.
+                CREATE TABLE message (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    message_id TEXT,
+                    user_id TEXT NOT NULL,
+                    compartment_id TEXT,
+                    envelope_sender TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    client TEXT,
+                    size INTEGER NOT NULL,
+                    body BLOB,
+                    time_received DATETIME NOT NULL
+                );
+                CREATE INDEX message_message_id ON message(message_id);
+                -- One row per (message, recipient) to deliver: the delivery queue.
+                CREATE TABLE queue_entry (
+                    queue_id TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    recipient TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt DATETIME NOT NULL,
+                    last_reply TEXT,
+                    PRIMARY KEY (queue_id, recipient)
+                );
+                CREATE INDEX queue_entry_due ON queue_entry(next_attempt) WHERE state = 'QUEUED';
+                -- The delivery event log (purged after 14 days).
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time DATETIME NOT NULL,
+                    type TEXT NOT NULL,
+                    queue_id TEXT,
+                    message_id TEXT,
+                    envelope_sender TEXT,
+                    recipient TEXT,
+                    status TEXT,
+                    error_type TEXT,
+                    dkim_selector TEXT,
+                    source TEXT
+                );
+                CREATE INDEX event_time ON event(time);
+                CREATE INDEX event_message_id ON event(message_id);
+                CREATE INDEX event_recipient ON event(recipient);
+                -- Accepted recipients per second, the persisted side of the send-rate windows.
+                CREATE TABLE send_usage (
+                    second INTEGER PRIMARY KEY NOT NULL,
+                    recipients INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,98 @@
+/// The one door behind both doors: the SMTP server and the HTTPS API hand every question about a
+/// submission to a `MessageIntake`, so that authorisation, suppression, limits, size and header
+/// checks and the durable commit are the same whichever way a message arrives (DESIGN.md).
+///
+/// Every method may block on the store; adapters call it off their event loops.
+public protocol MessageIntake: Sendable {
+    /// Checks SMTP credentials; nil when the username or password is wrong.
+    func authenticate(username: String, password: String) async -> Submitter?
+
+    /// The largest message accepted, in octets (advertised by EHLO SIZE).
+    func maximumMessageSize() async -> Int
+
+    /// Early answer at MAIL FROM: is the envelope sender approved for this submitter, and is a
+    /// send limit already reached? nil when the transaction may go on.
+    func checkEnvelopeSender(_ sender: EmailAddress, for submitter: Submitter) async -> IntakeRefusal?
+
+    /// Early answer at RCPT TO, given how many recipients the transaction already accepted.
+    func checkRecipient(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision
+
+    /// Checks the whole message (header From, size, header section) and commits it durably;
+    /// `queued` is answered only once message, recipients and queue entries are on disk.
+    func submit(_ submission: Submission) async -> SubmissionResult
+}
+
+/// An authenticated user, as the intake knows them.
+public struct Submitter: Sendable, Hashable {
+    public var userId: OCID
+
+    public init(userId: OCID) {
+        self.userId = userId
+    }
+}
+
+/// Where a submission came from.
+public enum SubmissionSource: String, Sendable {
+    case smtp, https
+}
+
+/// What the intake decided about one recipient.
+public enum RecipientDecision: Sendable, Equatable {
+    /// The recipient will be delivered to.
+    case accepted
+    /// The recipient is on the suppression list: the reply is positive (SMTP 254), but nothing is
+    /// ever sent to it; it does not count toward the limits.
+    case suppressed
+    /// The recipient is refused.
+    case refused(IntakeRefusal)
+}
+
+/// Why the intake refused; each door maps it to its own reply (BEHAVIOUR.md §1 and §2).
+public enum IntakeRefusal: Sendable, Equatable {
+    /// The address is not an approved sender the submitter may use (SMTP 535, HTTPS 404).
+    case senderNotAuthorized(address: String, SendAuthorization.Denial)
+    /// A send limit would be exceeded (SMTP 455, HTTPS 400 LimitExceeded).
+    case limitReached(LimitRefusal)
+    /// The message is larger than the limit (SMTP 552, HTTPS 413).
+    case tooLarge(limit: Int)
+    /// No header section, or one over 256 KiB (SMTP 554 Message parse error).
+    case unparsable
+    /// The commit failed; nothing was written (SMTP 452, HTTPS 500).
+    case storageFailure
+}
+
+/// A message ready to be committed.
+public struct Submission: Sendable {
+    public var submitter: Submitter
+    public var source: SubmissionSource
+    public var envelopeSender: EmailAddress
+    /// Recipients to deliver to (suppressed ones removed).
+    public var recipients: [EmailAddress]
+    /// Recipients that were on the suppression list; recorded, never queued.
+    public var suppressedRecipients: [EmailAddress]
+    /// The RFC 5322 message, CRLF line endings.
+    public var message: [UInt8]
+    /// The HTTPS API names the sender's compartment; SMTP does not.
+    public var compartment: OCID?
+    /// The address or name of the client, for the event log.
+    public var client: String?
+
+    public init(submitter: Submitter, source: SubmissionSource, envelopeSender: EmailAddress, recipients: [EmailAddress],
+                suppressedRecipients: [EmailAddress] = [], message: [UInt8], compartment: OCID? = nil, client: String? = nil) {
+        self.submitter = submitter
+        self.source = source
+        self.envelopeSender = envelopeSender
+        self.recipients = recipients
+        self.suppressedRecipients = suppressedRecipients
+        self.message = message
+        self.compartment = compartment
+        self.client = client
+    }
+}
+
+/// The outcome of a submission.
+public enum SubmissionResult: Sendable, Equatable {
+    /// Committed: the queue id, and the message's Message-ID (without angle brackets).
+    case queued(id: String, messageId: String?)
+    case refused(IntakeRefusal)
+}

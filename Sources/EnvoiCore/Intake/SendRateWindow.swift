@@ -1,0 +1,75 @@
+/// Counts accepted recipients over the two windows of the send limits (BEHAVIOUR.md §1, §3):
+///
+/// - per minute: a sliding 60-second window, in one-second steps — at time t it holds what was
+///   accepted in the seconds (t−60, t];
+/// - per day: a rolling 24 hours, in one-minute steps — at time t it holds what was accepted in
+///   the 1,440 minutes ending with t's minute (so up to 59 s more than 24 h).
+///
+/// Pure and clock-free: every method takes the time as whole seconds since the epoch, so tests
+/// drive it with a manual clock and the store rebuilds it after a restart from persisted counts.
+public struct SendRateWindow: Sendable, Equatable {
+    private var seconds: [Int64: Int] = [:]
+    private var minutes: [Int64: Int] = [:]
+    private var minuteTotal = 0
+    private var dayTotal = 0
+    private var lastSecond: Int64 = .min
+
+    public static let minuteSpan: Int64 = 60
+    public static let dayMinutes: Int64 = 1_440
+
+    public init() {}
+
+    /// Usage at `now`: recipients accepted in the last minute and in the last day.
+    public mutating func usage(at now: Int64) -> (minute: Int, day: Int) {
+        advance(to: now)
+        return (minuteTotal, dayTotal)
+    }
+
+    /// Whether `count` more recipients fit under `limits` at `now`; nil when they do.
+    public mutating func refusal(adding count: Int, at now: Int64, limits: SendLimits) -> LimitRefusal? {
+        advance(to: now)
+        if minuteTotal + count > limits.messagesPerMinute { return .perMinute(limit: limits.messagesPerMinute) }
+        if dayTotal + count > limits.messagesPerDay { return .perDay(limit: limits.messagesPerDay) }
+        return nil
+    }
+
+    /// Charges `count` recipients at `now`.
+    public mutating func record(_ count: Int, at now: Int64) {
+        guard count > 0 else { return }
+        advance(to: now)
+        // A charge older than the latest time seen (a restart replaying history) counts only in
+        // the windows that still cover it.
+        if now > lastSecond - Self.minuteSpan {
+            seconds[now, default: 0] += count
+            minuteTotal += count
+        }
+        if Self.minute(of: now) > Self.minute(of: lastSecond) - Self.dayMinutes {
+            minutes[Self.minute(of: now), default: 0] += count
+            dayTotal += count
+        }
+    }
+
+    /// Drops what has left the windows. Time never runs backwards here: an earlier `now` (a clock
+    /// step) is treated as the latest time seen, so nothing is forgotten early.
+    private mutating func advance(to now: Int64) {
+        guard now > lastSecond else { return }
+        lastSecond = now
+        for (second, count) in seconds where second <= now - Self.minuteSpan {
+            minuteTotal -= count
+            seconds[second] = nil
+        }
+        let firstMinute = Self.minute(of: now) - Self.dayMinutes + 1
+        for (minute, count) in minutes where minute < firstMinute {
+            dayTotal -= count
+            minutes[minute] = nil
+        }
+    }
+
+    static func minute(of second: Int64) -> Int64 { second >= 0 ? second / 60 : (second - 59) / 60 }
+}
+
+/// Which send limit a submission would exceed.
+public enum LimitRefusal: Sendable, Equatable {
+    case perMinute(limit: Int)
+    case perDay(limit: Int)
+}
