@@ -12,7 +12,7 @@ struct Envoi: ParsableCommand {
         subcommands: [
             InitCommand.self, ConfigCommand.self,
             CompartmentCommand.self, UserCommand.self, GroupCommand.self, PolicyCommand.self,
-            CredentialCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
+            CredentialCommand.self, ApiKeyCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
             LimitsCommand.self,
         ])
 

@@ -214,3 +214,27 @@ def test_suppression_list_pages_and_filters(initialised):
     assert [s["emailAddress"] for s in initialised.json("suppression", "list", "--prefix", "USER3")["items"]] == ["user3@example.org"]
     table = initialised.ok("suppression", "list", "--limit", "3").stdout
     assert "More: --page " in table
+
+
+def test_api_keys_get_the_sdk_fingerprint_and_are_sealed_at_rest(initialised, tmp_path):
+    private = tmp_path / "key.pem"
+    public = tmp_path / "public.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(private), "2048"], check=True, capture_output=True)
+    subprocess.run(["openssl", "rsa", "-in", str(private), "-pubout", "-out", str(public)], check=True, capture_output=True)
+    der = subprocess.run(["openssl", "rsa", "-in", str(private), "-pubout", "-outform", "DER"], check=True, capture_output=True).stdout
+    import hashlib
+    expected = ":".join(f"{b:02x}" for b in hashlib.md5(der).digest())
+    user = initialised.json("user", "create", "--name", "api-caller")
+    key = initialised.json("apikey", "add", "--user", user["id"], "--public-key", str(public))
+    assert key["fingerprint"] == expected and key["userId"] == user["id"]
+    assert initialised.json("apikey", "list", "--user", user["id"]) == [key]
+    body = "".join(public.read_text().splitlines()[1:-1]).encode()
+    assert body[:40] not in initialised.raw_bytes()
+    before = initialised.dump()
+    again = initialised.run("apikey", "add", "--user", user["id"], "--public-key", str(public))
+    assert again.returncode == 1 and f"the user already has the API key {expected}" in again.stderr
+    bad = initialised.run("apikey", "add", "--user", user["id"], "--public-key", str(private) + ".missing")
+    assert bad.returncode == 1 and "public-key: cannot read" in bad.stderr
+    assert initialised.dump() == before
+    initialised.ok("apikey", "delete", key["id"])
+    assert initialised.json("apikey", "list") == []
