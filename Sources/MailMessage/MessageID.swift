@@ -1,0 +1,71 @@
+import Foundation
+
+/// A Message-ID (RFC 5322 §3.6.4) without its angle brackets: `id-left "@" id-right`.
+///
+/// The HTTPS API takes a caller's id in this form and answers
+/// `Message ID not formed per RFC 5322` (BEHAVIOUR §2) when `MessageID(_:)` refuses it.
+public struct MessageID: Hashable, Sendable, CustomStringConvertible {
+    /// The id, without `<` and `>`.
+    public let value: String
+
+    /// The longest id accepted: `Message-ID: <id>` must fit one 998-octet line
+    /// (RFC 5322 §2.1.1).
+    public static let maximumLength = HeaderFolder.maximumLineLength - "Message-ID: <>".utf8.count
+
+    /// The right-hand side used when the sender's domain cannot be one (an RFC 6531 non-ASCII
+    /// domain): `.invalid` is reserved for exactly this (RFC 2606 §2).
+    public static let fallbackDomain = "envoi.invalid"
+
+    /// Validates `text` against RFC 5322 §3.6.4 without the obsolete forms:
+    /// `id-left = dot-atom-text`, `id-right = dot-atom-text / no-fold-literal`. ASCII only,
+    /// no angle brackets, no whitespace, no comments.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.count <= Self.maximumLength,
+              let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return nil }
+        let left = bytes[..<at]
+        let right = bytes[(at + 1)...]
+        guard Self.isDotAtomText(left), Self.isDotAtomText(right) || Self.isNoFoldLiteral(right) else {
+            return nil
+        }
+        self.value = text
+    }
+
+    /// A new id `<random>@<domain>`: the random part is a UUID (RFC 9562), unique without
+    /// coordination between Envoi nodes; `domain` is normally the sender's domain.
+    public static func generate(domain: String, unique: UUID = UUID()) -> MessageID {
+        let left = unique.uuidString.lowercased()
+        if let id = MessageID("\(left)@\(domain)") { return id }
+        return MessageID(uncheckedValue: "\(left)@\(fallbackDomain)")
+    }
+
+    private init(uncheckedValue: String) {
+        self.value = uncheckedValue
+    }
+
+    /// The form written in a header field: `<id>`.
+    public var bracketed: String {
+        "<\(value)>"
+    }
+
+    /// The id without brackets, as the API returns it.
+    public var description: String {
+        value
+    }
+
+    /// RFC 5322 §3.2.3 dot-atom-text: `1*atext *("." 1*atext)`.
+    private static func isDotAtomText(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        return bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { atom in
+            !atom.isEmpty && atom.allSatisfy(\.isAtext)
+        }
+    }
+
+    /// RFC 5322 §3.6.4 no-fold-literal: `"[" *dtext "]"`, dtext = `%d33-90 / %d94-126`.
+    private static func isNoFoldLiteral(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]") else {
+            return false
+        }
+        return bytes.dropFirst().dropLast().allSatisfy { (33...90).contains($0) || (94...126).contains($0) }
+    }
+}
