@@ -13,10 +13,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "EnvoiCore"),
         .target(name: "SMTPProtocol", dependencies: ["EnvoiCore"]),
+        .target(name: "MailMessage", dependencies: ["EnvoiCore"]),
+        .target(
+            name: "DKIM",
+            dependencies: [
+                "EnvoiCore",
+                "MailMessage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "EnvoiStore",
             dependencies: [
@@ -26,6 +40,19 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
+            name: "SMTPServer",
+            dependencies: [
+                "EnvoiCore",
+                "SMTPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -38,6 +65,8 @@ let package = Package(
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
+        .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
+        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
         .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
     ]
 )

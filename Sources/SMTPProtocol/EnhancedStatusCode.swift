@@ -42,6 +42,8 @@ public struct EnhancedStatusCode: Hashable, Sendable, CustomStringConvertible {
     public static let mailSystemTransient = Self(known: 4, 3, 0)
     /// 4.4.0: other or undefined network or routing status.
     public static let networkTransient = Self(known: 4, 4, 0)
+    /// 4.3.2: system not accepting network messages (shutting down).
+    public static let notAcceptingMessages = Self(known: 4, 3, 2)
     /// 4.5.0: other or undefined protocol status.
     public static let protocolTransient = Self(known: 4, 5, 0)
     /// 4.5.3: too many recipients (RFC 3463 §3.6).

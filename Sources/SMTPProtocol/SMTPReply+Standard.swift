@@ -105,4 +105,10 @@ extension SMTPReply {
     public static let tooMuchPipelinedInput = SMTPReply(
         code: .serviceNotAvailable, enhancedStatusCode: .protocolTransient,
         text: "Too much pipelined input, closing transmission channel")
+
+    /// `421 4.3.2 Service shutting down, closing transmission channel`: the server is stopping
+    /// (RFC 5321 §3.8, RFC 3463 X.3.2 "system not accepting network messages").
+    public static let shuttingDown = SMTPReply(
+        code: .serviceNotAvailable, enhancedStatusCode: .notAcceptingMessages,
+        text: "Service shutting down, closing transmission channel")
 }

@@ -7,8 +7,9 @@ public protocol MessageIntake: Sendable {
     /// Checks SMTP credentials; nil when the username or password is wrong.
     func authenticate(username: String, password: String) async -> Submitter?
 
-    /// The largest message accepted, in octets (advertised by EHLO SIZE).
-    func maximumMessageSize() async -> Int
+    /// The largest message accepted, in octets (advertised by EHLO SIZE): the tenancy's limit as
+    /// last read, without waiting for the store (a session reads it when it starts).
+    func currentMaximumMessageSize() -> Int
 
     /// Early answer at MAIL FROM: is the envelope sender approved for this submitter, and is a
     /// send limit already reached? nil when the transaction may go on.

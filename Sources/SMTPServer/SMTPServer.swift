@@ -1,0 +1,97 @@
+import EnvoiCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The SMTP submission listeners, as one `Service`: binds every configured address, serves
+/// sessions until graceful shutdown, then stops accepting, lets sessions in DATA finish within
+/// the grace period, and returns.
+public final class SMTPServer: Service, Sendable {
+    /// Sent to every session when the server shuts down.
+    struct ShutdownEvent: Sendable {}
+
+    private let configuration: SMTPListenerConfiguration
+    private let dependencies: SMTPSessionDependencies
+    private let group: any EventLoopGroup
+    private let onBound: @Sendable (SocketAddress) -> Void
+    private let sessions = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    /// - Parameter onBound: called once per listener with the address actually bound (so that
+    ///   `envoi serve` can print `smtp listening on 127.0.0.1:40123` for port 0).
+    public init(configuration: SMTPListenerConfiguration, intake: any MessageIntake, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.group = group
+        self.onBound = onBound
+        self.dependencies = SMTPSessionDependencies(
+            configuration: configuration, intake: intake,
+            guard: ConnectionGuard(maximumConnections: configuration.maximumConnections,
+                                   maximumPerAddress: configuration.maximumConnectionsPerAddress,
+                                   failureLimit: configuration.authFailureLimit, failureWindow: configuration.authFailureWindow),
+            logger: logger)
+    }
+
+    /// Open SMTP connections in all listeners.
+    public var openConnections: Int { dependencies.guard.openConnections }
+
+    public func run() async throws {
+        var bound: [any Channel] = []
+        do {
+            for address in configuration.listen {
+                let channel = try await bootstrap().bind(host: address.host, port: address.port).get()
+                bound.append(channel)
+                if let local = channel.localAddress { onBound(local) }
+            }
+        } catch {
+            for listener in bound { try? await listener.close() }
+            throw error
+        }
+        let listeners = bound
+        await withGracefulShutdownHandler {
+            for listener in listeners { try? await listener.closeFuture.get() }
+        } onGracefulShutdown: {
+            for listener in listeners { listener.close(promise: nil) }
+        }
+        await drainSessions()
+    }
+
+    private func bootstrap() -> ServerBootstrap {
+        let dependencies = self.dependencies
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelInitializer { [weak self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let client = channel.remoteAddress?.ipAddress ?? "unknown"
+                    let handler = SMTPSessionHandler(shared: dependencies, clientAddress: client,
+                                                     maximumMessageSize: dependencies.intake.currentMaximumMessageSize())
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    self?.track(channel)
+                }
+            }
+    }
+
+    private func track(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        sessions.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.sessions.withLock { $0.removeValue(forKey: key) }
+        }
+    }
+
+    /// Asks every session to end after its transaction, waits up to the grace period, then closes
+    /// whatever is left.
+    private func drainSessions() async {
+        let open = sessions.withLock { Array($0.values) }
+        for channel in open { channel.pipeline.fireUserInboundEventTriggered(ShutdownEvent()) }
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while ContinuousClock.now < deadline, !sessions.withLock({ $0.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for channel in sessions.withLock({ Array($0.values) }) { try? await channel.close() }
+    }
+}
