@@ -35,6 +35,7 @@ let package = Package(
             name: "EnvoiStore",
             dependencies: [
                 "EnvoiCore",
+                "MailMessage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -60,7 +61,13 @@ let package = Package(
             dependencies: [
                 "EnvoiCore",
                 "EnvoiStore",
+                "SMTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),

@@ -50,21 +50,26 @@ extension ControlPlaneStore {
     /// The user whose ACTIVE credential has `username` and `password`, or nil. Unknown users and
     /// wrong passwords are indistinguishable to the caller (and take comparable time).
     public func verifyCredential(username: String, password: String, hasher: PasswordHasher = PasswordHasher()) throws -> OCID? {
+        guard let (_, user, hash) = try credentialForVerification(username: username) else {
+            _ = hasher.verify(password, against: Self.decoyHash)
+            return nil
+        }
+        return hasher.verify(password, against: hash) ? user : nil
+    }
+
+    /// The ACTIVE credential named `username`: its id, its user and its password hash (unsealed).
+    public func credentialForVerification(username: String) throws -> (credential: OCID, user: OCID, hash: String)? {
         let found = try read { db -> (OCID, OCID, Data)? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, user_id, password_hash FROM smtp_credential WHERE username = ? AND lifecycle_state = 'ACTIVE'
                 """, arguments: [username]) else { return nil }
             return (OCID(uncheckedRow: row["id"]), OCID(uncheckedRow: row["user_id"]), row["password_hash"])
         }
-        guard let (id, user, sealed) = found else {
-            _ = hasher.verify(password, against: Self.decoyHash)
-            return nil
-        }
-        let hash = String(decoding: try secrets.open(sealed, context: Self.passwordContext(id)), as: UTF8.self)
-        return hasher.verify(password, against: hash) ? user : nil
+        guard let (id, user, sealed) = found else { return nil }
+        return (id, user, String(decoding: try secrets.open(sealed, context: Self.passwordContext(id)), as: UTF8.self))
     }
 
     /// A well-formed hash that matches nothing, verified for unknown users so that timing does
     /// not reveal which usernames exist.
-    private static let decoyHash = "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    static let decoyHash = "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 }

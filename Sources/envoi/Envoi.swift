@@ -5,12 +5,12 @@ import Foundation
 
 /// `envoi`: the command-line interface of the control plane, shaped like the cloud CLI.
 @main
-struct Envoi: ParsableCommand {
+struct Envoi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "envoi",
         abstract: "Envoi: a self-hosted email delivery service.",
         subcommands: [
-            InitCommand.self, ConfigCommand.self,
+            InitCommand.self, ServeCommand.self, ConfigCommand.self,
             CompartmentCommand.self, UserCommand.self, GroupCommand.self, PolicyCommand.self,
             CredentialCommand.self, ApiKeyCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
             LimitsCommand.self,
@@ -18,12 +18,16 @@ struct Envoi: ParsableCommand {
 
     /// Runs the command and turns every failure into one line on standard error and an exit
     /// status: 1 refused (invalid input, conflict, limit), 2 usage, 3 storage, 4 not found.
-    static func main() {
+    static func main() async {
         // Everything Envoi writes in its data directory is private to its user (BEHAVIOUR.md §7).
         umask(0o077)
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-            try command.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ControlPlaneError {
             fail(error.message, status: error.code == .notFound ? 4 : 1)
         } catch let error as StoreError {

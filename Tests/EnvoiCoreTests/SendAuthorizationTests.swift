@@ -126,7 +126,7 @@ import Testing
 
     @Test("limits are validated with the field named", arguments: [
         (SendLimits(messagesPerMinute: 0, messagesPerDay: 10, maxMessageSize: 2048), "per-minute: 0 is out of range (1...10000000)"),
-        (SendLimits(messagesPerMinute: 10, messagesPerDay: 5, maxMessageSize: 2048), "per-day: 5 is below the per-minute limit 10"),
+        (SendLimits(messagesPerMinute: 10, messagesPerDay: 0, maxMessageSize: 2048), "per-day: 0 is out of range (1...1000000000)"),
         (SendLimits(messagesPerMinute: 10, messagesPerDay: 50, maxMessageSize: 10), "max-message-size: 10 is out of range (1024...104857600)"),
     ])
     func limits(limits: SendLimits, message: String) {

@@ -3,7 +3,11 @@ import json
 import os
 import pathlib
 import sqlite3
+import queue
+import signal
 import subprocess
+import threading
+import time
 
 import pytest
 
@@ -62,3 +66,82 @@ def envoi(tmp_path):
 def initialised(envoi):
     envoi.ok("init")
     return envoi
+
+
+class Server:
+    """A running `envoi serve` on free loopback ports, stopped with SIGTERM at the end."""
+
+    def __init__(self, envoi: Envoi, *settings: str, listeners=2):
+        args = [ENVOI, "--data-dir", str(envoi.data_dir), "serve", "--set", "smtp.listen=" + ",".join(["127.0.0.1:0"] * listeners)]
+        for setting in settings:
+            args += ["--set", setting]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=envoi.env)
+        self.lines = queue.Queue()
+        self.stderr_lines = []
+        threading.Thread(target=self._pump, args=(self.process.stdout, self.lines.put), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True).start()
+        self.smtp_ports = []
+        deadline = time.monotonic() + 30
+        while len(self.smtp_ports) < listeners and time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    break
+                continue
+            if line.startswith("smtp listening on "):
+                self.smtp_ports.append(int(line.rsplit(":", 1)[1]))
+        if len(self.smtp_ports) < listeners:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            raise AssertionError(f"envoi serve did not start: {''.join(self.stderr_lines)}")
+        self.port = self.smtp_ports[0]
+
+    @staticmethod
+    def _pump(stream, sink):
+        for line in stream:
+            sink(line)
+
+    def stop(self, timeout=30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            raise
+
+
+class Tenant:
+    """A user allowed to send as approved senders of the root compartment, with a credential."""
+
+    def __init__(self, envoi: Envoi, senders=("app@example.com",)):
+        self.user = envoi.json("user", "create", "--name", "app")
+        group = envoi.json("group", "create", "--name", "Senders")
+        envoi.ok("group", "add-user", "--group-id", group["id"], "--user-id", self.user["id"])
+        envoi.ok("policy", "create", "--name", "senders", "--statement", "Allow group Senders to use email-family in tenancy")
+        created = envoi.json("credential", "create", "--user", self.user["id"])
+        self.username = created["credential"]["username"]
+        self.password = created["password"]
+        for sender in senders:
+            envoi.ok("sender", "create", "--email", sender)
+
+
+@pytest.fixture
+def tenant(initialised):
+    return Tenant(initialised)
+
+
+@pytest.fixture
+def server_factory(initialised):
+    servers = []
+
+    def start(*settings):
+        server = Server(initialised, *settings)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -61,11 +61,39 @@ public struct ConfigurationKey: Sendable {
         summary: "DNS resolver for DKIM checks and direct delivery: system (/etc/resolv.conf) or host:port.",
         check: { $0 == "system" || HostPort(parsing: $0) != nil ? nil : "expected system or host:port" })
 
+    public static let smtpHostname = ConfigurationKey(
+        section: "smtp", name: "hostname", defaultValue: "localhost",
+        summary: "Host name in the SMTP greeting and EHLO reply.",
+        check: { DomainName($0) == nil ? "expected a host name" : nil })
+    public static let smtpMaxConnections = count("smtp", "max_connections", 2_000,
+        "Open SMTP connections allowed in all; beyond: 421 Too many connections, try again later.")
+    public static let smtpMaxConnectionsPerIP = count("smtp", "max_connections_per_ip", 200,
+        "Open SMTP connections allowed from one source address.")
+    public static let smtpAuthFailureLimit = count("smtp", "auth_failure_limit", 5,
+        "Failed AUTHs or unapproved senders one address may have within auth_failure_window before 421 Too many auth failures.")
+    public static let smtpAuthFailureWindow = count("smtp", "auth_failure_window", 300,
+        "The auth-failure throttle's window, in seconds.")
+    public static let smtpCommandTimeout = count("smtp", "command_timeout", 300,
+        "Seconds a client may stay silent between commands before 421 Timeout waiting for data from client.")
+    public static let smtpDataTimeout = count("smtp", "data_timeout", 180,
+        "Seconds a client may stay silent inside DATA before the same 421.")
+    public static let smtpMaxRecipients = count("smtp", "max_recipients", 100,
+        "Recipients per message (RCPT TO beyond: 452 4.5.3 Too many recipients).")
+    public static let smtpShutdownGrace = count("smtp", "shutdown_grace", 30,
+        "Seconds sessions in DATA may take to finish when the server stops (SIGTERM, SIGINT).")
+
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
-        dataDirectory, smtpListen, httpsListen, metricsListen, tlsCertificate, tlsKey,
-        deliveryMode, deliveryRelayHost, dnsResolver,
+        dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
+        smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
+        httpsListen, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, dnsResolver,
     ]
+
+    /// A whole number of at least 1.
+    private static func count(_ section: String, _ name: String, _ value: Int, _ summary: String) -> ConfigurationKey {
+        ConfigurationKey(section: section, name: name, defaultValue: String(value), summary: summary,
+                         check: { Int($0).map { $0 >= 1 && $0 <= 100_000_000 } == true ? nil : "expected a whole number from 1 to 100000000" })
+    }
 
     /// The key at `path`, if any.
     public static func named(_ path: String) -> ConfigurationKey? { all.first { $0.path == path } }

@@ -10,6 +10,20 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var deliveryMode: DeliveryMode
     public var relayHost: HostPort?
     public var dnsResolver: DNSResolverSetting
+    public var smtp: SMTPSettings
+
+    /// The SMTP listeners' named limits (seconds for times).
+    public struct SMTPSettings: Sendable, Equatable {
+        public var hostname: String
+        public var maximumConnections: Int
+        public var maximumConnectionsPerIP: Int
+        public var authFailureLimit: Int
+        public var authFailureWindow: Int
+        public var commandTimeout: Int
+        public var dataTimeout: Int
+        public var maximumRecipients: Int
+        public var shutdownGrace: Int
+    }
 
     /// Builds the typed value from checked text values keyed by path.
     init(values: [String: String]) {
@@ -25,6 +39,12 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         relayHost = optional(.deliveryRelayHost).flatMap(HostPort.init(parsing:))
         let resolver = value(.dnsResolver)
         dnsResolver = resolver == "system" ? .system : .server(HostPort(parsing: resolver)!)
+        func number(_ key: ConfigurationKey) -> Int { Int(value(key))! }
+        smtp = SMTPSettings(hostname: value(.smtpHostname), maximumConnections: number(.smtpMaxConnections),
+                            maximumConnectionsPerIP: number(.smtpMaxConnectionsPerIP), authFailureLimit: number(.smtpAuthFailureLimit),
+                            authFailureWindow: number(.smtpAuthFailureWindow), commandTimeout: number(.smtpCommandTimeout),
+                            dataTimeout: number(.smtpDataTimeout), maximumRecipients: number(.smtpMaxRecipients),
+                            shutdownGrace: number(.smtpShutdownGrace))
     }
 }
 

@@ -28,9 +28,6 @@ public struct SendLimits: Sendable, Codable, Equatable {
         try Self.check(messagesPerMinute, in: Self.perMinuteRange, field: "per-minute")
         try Self.check(messagesPerDay, in: Self.perDayRange, field: "per-day")
         try Self.check(maxMessageSize, in: Self.maxMessageSizeRange, field: "max-message-size")
-        if messagesPerDay < messagesPerMinute {
-            throw .invalid(field: "per-day", "\(messagesPerDay) is below the per-minute limit \(messagesPerMinute)")
-        }
     }
 
     private static func check(_ value: Int, in range: ClosedRange<Int>, field: String) throws(ControlPlaneError) {

@@ -1,0 +1,145 @@
+import Crypto
+import EnvoiCore
+import Foundation
+import MailMessage
+import Synchronization
+
+/// The `MessageIntake` over the SQLite store and the group-committed queue: the same checks for
+/// SMTP and HTTPS submissions.
+public final class StoreMessageIntake: MessageIntake {
+    private let store: ControlPlaneStore
+    private let writer: QueueWriter
+    private let hasher: PasswordHasher
+    private let hostname: String
+    private let limits: Mutex<SendLimits>
+    /// Successful password checks, keyed by credential and a SHA-256 of the password, so that a
+    /// client that reconnects does not pay 210,000 PBKDF2 rounds each time. The credential row is
+    /// still read on every AUTH, so a deleted credential stops working at once.
+    private let verified = Mutex<[String: OCID]>([:])
+    private static let verifiedCacheLimit = 10_000
+
+    public init(store: ControlPlaneStore, writer: QueueWriter, hostname: String, hasher: PasswordHasher = PasswordHasher()) throws {
+        self.store = store
+        self.writer = writer
+        self.hostname = hostname
+        self.hasher = hasher
+        self.limits = Mutex(try store.limits())
+    }
+
+    public func currentMaximumMessageSize() -> Int { limits.withLock { $0.maxMessageSize } }
+
+    public func authenticate(username: String, password: String) async -> Submitter? {
+        let candidate: (credential: OCID, user: OCID, hash: String)?
+        do {
+            candidate = try await Self.blocking { [store] in try store.credentialForVerification(username: username) }
+        } catch {
+            return nil
+        }
+        guard let (credential, user, hash) = candidate else {
+            _ = await Self.blocking { [hasher] in hasher.verify(password, against: ControlPlaneStore.decoyHash) }
+            return nil
+        }
+        let key = credential.rawValue + ":" + SHA256.hash(data: Data(password.utf8)).map { String(format: "%02x", $0) }.joined()
+        if let cached = verified.withLock({ $0[key] }), cached == user { return Submitter(userId: user) }
+        let matches = await Self.blocking { [hasher] in hasher.verify(password, against: hash) }
+        guard matches else { return nil }
+        verified.withLock { cache in
+            if cache.count >= Self.verifiedCacheLimit { cache.removeAll() }
+            cache[key] = user
+        }
+        return Submitter(userId: user)
+    }
+
+    public func checkEnvelopeSender(_ sender: EmailAddress, for submitter: Submitter) async -> IntakeRefusal? {
+        do {
+            let limits = try await refreshLimits()
+            if let refusal = try await authorize([sender], for: submitter, compartment: nil) { return refusal }
+            return writer.refusal(adding: 1, limits: limits).map(IntakeRefusal.limitReached)
+        } catch {
+            return .storageFailure
+        }
+    }
+
+    public func checkRecipient(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
+        do {
+            let suppressed = try await Self.blocking { [store] in try store.suppression(email: recipient.description) != nil }
+            if suppressed { return .suppressed }
+            let limits = limits.withLock { $0 }
+            if let refusal = writer.refusal(adding: acceptedSoFar + 1, limits: limits) { return .refused(.limitReached(refusal)) }
+            return .accepted
+        } catch {
+            return .refused(.storageFailure)
+        }
+    }
+
+    public func submit(_ submission: Submission) async -> SubmissionResult {
+        do {
+            let limits = try await refreshLimits()
+            guard submission.message.count <= limits.maxMessageSize else { return .refused(.tooLarge(limit: limits.maxMessageSize)) }
+            guard let parsed = try? ParsedMessage(parsing: submission.message),
+                  let from = try? parsed.header.mailboxes(in: "From"), !from.isEmpty else {
+                return .refused(.unparsable)
+            }
+            let addresses = [submission.envelopeSender] + from.map(\.address)
+            if let refusal = try await authorize(addresses, for: submission.submitter, compartment: submission.compartment) {
+                return .refused(refusal)
+            }
+            var submission = submission
+            let messageID = completeHeader(&submission, parsed: parsed)
+            guard !submission.recipients.isEmpty || !submission.suppressedRecipients.isEmpty else { return .refused(.unparsable) }
+            return await writer.commit(QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: messageID, submission: submission))
+        } catch {
+            return .refused(.storageFailure)
+        }
+    }
+
+    /// The first address that is not an approved sender the submitter may use, as a refusal.
+    private func authorize(_ addresses: [EmailAddress], for submitter: Submitter, compartment: OCID?) async throws -> IntakeRefusal? {
+        let (authorization, groups) = try await Self.blocking { [store] in try store.sendAuthorization(for: submitter.userId) }
+        for address in addresses {
+            if case .denied(let denial) = authorization.check(address, groups: groups, compartment: compartment) {
+                return .senderNotAuthorized(address: denial.address, denial)
+            }
+        }
+        return nil
+    }
+
+    /// Adds what a submission server adds when the client left it out (RFC 6409 §8.2, §8.3):
+    /// a Message-ID and a Date. Returns the message's Message-ID, without angle brackets.
+    private func completeHeader(_ submission: inout Submission, parsed: ParsedMessage) -> String? {
+        var added = ""
+        var messageID: String?
+        if let field = parsed.header.first(named: "Message-ID") {
+            let value = field.value.trimmingCharacters(in: .whitespaces)
+            messageID = value.hasPrefix("<") && value.hasSuffix(">") ? String(value.dropFirst().dropLast()) : value
+        } else {
+            let generated = MessageID.generate(domain: submission.envelopeSender.domain)
+            added += "Message-ID: \(generated.bracketed)\r\n"
+            messageID = generated.value
+        }
+        if !parsed.header.contains("Date") {
+            added += "Date: \(MessageDate(store.now()))\r\n"
+        }
+        if !added.isEmpty { submission.message = Array(added.utf8) + submission.message }
+        return messageID
+    }
+
+    private func refreshLimits() async throws -> SendLimits {
+        let current = try await Self.blocking { [store] in try store.limits() }
+        limits.withLock { $0 = current }
+        return current
+    }
+
+    /// Runs blocking store work on a GCD worker, never on an event loop or a cooperative thread.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result(catching: body)) }
+        }
+    }
+
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
+    }
+}
