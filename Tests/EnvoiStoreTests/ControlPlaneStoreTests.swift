@@ -69,7 +69,7 @@ import Testing
         #expect(try f.store.limits() == .default)
         let changed = try f.store.setLimits(messagesPerMinute: 10, messagesPerDay: 500)
         #expect(changed == SendLimits(messagesPerMinute: 10, messagesPerDay: 500, maxMessageSize: SendLimits.default.maxMessageSize))
-        #expect(throws: ControlPlaneError.self) { try f.store.setLimits(messagesPerMinute: 1000) }
+        #expect(throws: ControlPlaneError.self) { try f.store.setLimits(messagesPerMinute: 0) }
         #expect(try f.store.limits() == changed)
     }
 
