@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(e2fsprogs)
+DEBIAN_PACKAGES=(e2fsprogs openssl swaks postfix libsasl2-modules)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
@@ -14,7 +14,13 @@ if ((${#missing[@]})); then
     echo "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
+    # Postfix asks debconf questions on install; the tests run private instances of it, so the
+    # system one is configured as "No configuration" and kept stopped.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then
+    postfix stop >/dev/null 2>&1 || true
 fi
 
 requirements=Tests/integration/requirements.txt

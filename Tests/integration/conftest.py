@@ -113,6 +113,13 @@ class Server:
             raise
 
 
+class Secret(str):
+    """A password that pytest's failure reports show as *** (secrets never reach test output)."""
+
+    def __repr__(self):
+        return "'***'"
+
+
 class Tenant:
     """A user allowed to send as approved senders of the root compartment, with a credential."""
 
@@ -123,7 +130,7 @@ class Tenant:
         envoi.ok("policy", "create", "--name", "senders", "--statement", "Allow group Senders to use email-family in tenancy")
         created = envoi.json("credential", "create", "--user", self.user["id"])
         self.username = created["credential"]["username"]
-        self.password = created["password"]
+        self.password = Secret(created["password"])
         for sender in senders:
             envoi.ok("sender", "create", "--email", sender)
 

@@ -298,3 +298,17 @@ def test_sigterm_stops_the_server_cleanly(initialised, tenant, server_factory):
         client.sendmail("app@example.com", ["r@example.org"], message())
     assert server.stop() == 0
     assert len(queue(initialised)[0]) == 1
+
+
+def test_swaks_sends_with_starttls_and_auth(initialised, tenant, server_factory):
+    server = server_factory()
+    result = subprocess.run(
+        ["swaks", "--server", f"127.0.0.1:{server.port}", "--tls", "--tls-ca-path", cafile(initialised), "--tls-verify",
+         "--auth", "PLAIN", "--auth-user", tenant.username, "--auth-password", tenant.password, "--auth-hide-password",
+         "--from", "app@example.com", "--to", "swaks@example.org", "--h-From", "app@example.com", "--timeout", "20"],
+        capture_output=True, text=True, timeout=60)
+    assert tenant.password not in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "<~  250 2.0.0 Ok: queued as ocid1.emailmessage.envoi.." in result.stdout
+    assert "<~  235 2.7.0 Authentication successful" in result.stdout
+    assert [e[1] for e in queue(initialised)[1]] == ["swaks@example.org"]

@@ -1,0 +1,72 @@
+"""Durability: a message the client was told `250 … queued as <id>` survives `kill -9`."""
+import random
+import smtplib
+import sqlite3
+import ssl
+import threading
+import time
+
+from smtp_client import message
+
+
+def queued_ids(envoi):
+    connection = sqlite3.connect(f"file:{envoi.database}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in connection.execute("SELECT id FROM message")}
+    finally:
+        connection.close()
+
+
+def sender_loop(port, cafile, tenant, accepted, stop, errors):
+    """Sends messages on one session after another until stopped; records every id it was given."""
+    context = ssl.create_default_context(cafile=cafile)
+    sent = 0
+    while not stop.is_set() and sent < 2000:
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+                client.starttls(context=context)
+                client.login(tenant.username, tenant.password)
+                while not stop.is_set() and sent < 2000:
+                    client.mail("app@example.com")
+                    client.rcpt(f"r{sent}@example.org")
+                    code, reply = client.data(message())
+                    sent += 1
+                    if code == 250:
+                        accepted.append(reply.decode().rsplit(" ", 1)[1])
+        except (smtplib.SMTPException, OSError) as error:
+            errors.append(repr(error))
+            time.sleep(0.05)
+
+
+def test_every_message_acknowledged_before_kill_9_is_in_the_queue_after_restart(initialised, tenant, server_factory):
+    initialised.ok("limits", "set", "--per-minute", "1000000", "--per-day", "100000000")
+    cafile = str(initialised.data_dir / "tls" / "certificate.pem")
+    rounds = 3
+    accepted_total = []
+    for round_number in range(rounds):
+        server = server_factory()
+        accepted, errors, stop = [], [], threading.Event()
+        threads = [threading.Thread(target=sender_loop, args=(server.port, cafile, tenant, accepted, stop, errors)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        # Kill at a random moment once messages are flowing (bounded wait).
+        deadline = time.monotonic() + 20
+        while len(accepted) < 20 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(random.uniform(0.05, 0.5))
+        server.process.kill()
+        server.process.wait(timeout=10)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert accepted, f"round {round_number}: nothing was accepted ({errors[:3]})"
+        accepted_total += accepted
+    # One more start proves the database opens cleanly after the kills.
+    server = server_factory()
+    assert server.stop() == 0
+    stored = queued_ids(initialised)
+    lost = [queue_id for queue_id in accepted_total if queue_id not in stored]
+    assert not lost, f"{len(lost)} of {len(accepted_total)} acknowledged messages lost"
+    assert len(set(accepted_total)) == len(accepted_total)
+    print(f"{len(accepted_total)} acknowledged messages across {rounds} kill -9 rounds; 0 lost; "
+          f"{len(stored) - len(accepted_total)} committed but unacknowledged")
