@@ -56,7 +56,7 @@ public final class StoreMessageIntake: MessageIntake {
             if let refusal = try await authorize([sender], for: submitter, compartment: nil) { return refusal }
             return writer.refusal(adding: 1, limits: limits).map(IntakeRefusal.limitReached)
         } catch {
-            return .storageFailure
+            return .temporaryFailure
         }
     }
 
@@ -68,7 +68,7 @@ public final class StoreMessageIntake: MessageIntake {
             if let refusal = writer.refusal(adding: acceptedSoFar + 1, limits: limits) { return .refused(.limitReached(refusal)) }
             return .accepted
         } catch {
-            return .refused(.storageFailure)
+            return .refused(.temporaryFailure)
         }
     }
 

@@ -11,6 +11,7 @@ extension IntakeRefusal {
         case .tooLarge: .exceedsByteLimit
         case .unparsable: .messageParseError
         case .storageFailure: .systemStorageError
+        case .temporaryFailure: .serverError
         }
     }
 

@@ -70,3 +70,50 @@ def test_every_message_acknowledged_before_kill_9_is_in_the_queue_after_restart(
     assert len(set(accepted_total)) == len(accepted_total)
     print(f"{len(accepted_total)} acknowledged messages across {rounds} kill -9 rounds; 0 lost; "
           f"{len(stored) - len(accepted_total)} committed but unacknowledged")
+
+
+def test_a_full_disk_gets_452_writes_nothing_and_service_resumes_when_space_returns(tmp_path):
+    from conftest import Envoi, Server, Tenant
+    from smtp_client import RawSMTP
+    import subprocess
+    mountpoint = tmp_path / "small-disk"
+    mountpoint.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mountpoint)], check=True)
+    server = None
+    try:
+        envoi = Envoi(mountpoint / "data")
+        envoi.ok("init")
+        tenant = Tenant(envoi)
+        server = Server(envoi, listeners=1)
+        cafile = str(envoi.data_dir / "tls" / "certificate.pem")
+        filler = mountpoint / "filler"
+        with open(filler, "wb") as stream:
+            try:
+                for _ in range(1000):
+                    stream.write(b"\0" * 65536)
+                    stream.flush()
+            except OSError:
+                pass
+        client = RawSMTP(server.port, cafile).ready(tenant.username, tenant.password)
+        assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
+        assert client.command("RCPT TO:<r@example.org>") == "250 2.1.5 Ok"
+        assert client.command("DATA").startswith("354")
+        client.send(message(body="\r\n".join(["x" * 900] * 30)) + b".\r\n")
+        assert client.reply() == "452 System storage error"
+        filler.unlink()
+        assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
+        assert client.command("RCPT TO:<r2@example.org>") == "250 2.1.5 Ok"
+        assert client.command("DATA").startswith("354")
+        client.send(message(to="r2@example.org") + b".\r\n")
+        assert client.reply().startswith("250 2.0.0 Ok: queued as ")
+        assert server.stop() == 0
+        server = None
+        connection = sqlite3.connect(f"file:{envoi.database}?mode=ro", uri=True)
+        recipients = [row[0] for row in connection.execute("SELECT recipient FROM queue_entry")]
+        messages = connection.execute("SELECT COUNT(*) FROM message").fetchone()[0]
+        connection.close()
+        assert recipients == ["r2@example.org"] and messages == 1
+    finally:
+        if server is not None:
+            server.stop()
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)

@@ -60,6 +60,9 @@ public enum IntakeRefusal: Sendable, Equatable {
     case unparsable
     /// The commit failed; nothing was written (SMTP 452, HTTPS 500).
     case storageFailure
+    /// A lookup failed before the commit (the store could not be read); the client may retry
+    /// (SMTP 451, HTTPS 500).
+    case temporaryFailure
 }
 
 /// A message ready to be committed.
