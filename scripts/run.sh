@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Envoi (release) and runs it on embedded defaults: prepares the data directory
-# (idempotent) and shows the control plane. ENVOI_DATA_DIR or --data-dir choose the directory.
+# (idempotent), then serves SMTP until Ctrl-C. ENVOI_DATA_DIR or --data-dir choose the directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LANG=C.UTF-8
@@ -8,7 +8,4 @@ export LANG=C.UTF-8
 swift build -c release --product envoi
 envoi=.build/release/envoi
 "$envoi" init "$@"
-echo
-"$envoi" config show "$@"
-echo
-"$envoi" limits get "$@"
+exec "$envoi" serve "$@"
