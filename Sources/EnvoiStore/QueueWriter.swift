@@ -42,20 +42,18 @@ public final class QueueWriter: Sendable {
     }
 
     private let store: ControlPlaneStore
+    private let statistics: ServiceStatistics
     private let state: Mutex<State>
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     /// Opens the writer and rebuilds the send-rate windows from the persisted usage of the last day.
-    public init(store: ControlPlaneStore) throws {
+    public init(store: ControlPlaneStore, statistics: ServiceStatistics = ServiceStatistics()) throws {
         self.store = store
+        self.statistics = statistics
         let now = Int64(store.now().timeIntervalSince1970)
-        let rows = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT second, recipients FROM send_usage WHERE second > ? ORDER BY second",
-                             arguments: [now - 86_400 - 60])
-        }
-        var window = SendRateWindow()
-        for row in rows { window.record(row["recipients"], at: row["second"]) }
+        let window = try store.read { db in try Self.persistedWindow(db, now: now) }
+        statistics.adjustQueueDepth(by: try store.read { db in try Self.queueDepth(db) })
         state = Mutex(State(window: window))
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -76,6 +74,29 @@ public final class QueueWriter: Sendable {
     public func usage() -> (minute: Int, day: Int) {
         let now = Int64(store.now().timeIntervalSince1970)
         return state.withLock { $0.window.usage(at: now) }
+    }
+
+    /// Usage, the 60-minute history and the recipients of the last `recentSeconds`, in one look.
+    public func usageDetail(recentSeconds: Int64) -> (minute: Int, day: Int, history: [Int], recent: Int) {
+        let now = Int64(store.now().timeIntervalSince1970)
+        return state.withLock { state in
+            let (minute, day) = state.window.usage(at: now)
+            return (minute, day, state.window.perMinuteHistory(at: now), state.window.recent(seconds: recentSeconds, at: now))
+        }
+    }
+
+    /// The send-rate windows as the persisted usage of the last day rebuilds them.
+    static func persistedWindow(_ db: Database, now: Int64) throws -> SendRateWindow {
+        var window = SendRateWindow()
+        let rows = try Row.fetchAll(db, sql: "SELECT second, recipients FROM send_usage WHERE second > ? ORDER BY second",
+                                    arguments: [now - 86_400 - 60])
+        for row in rows { window.record(row["recipients"], at: row["second"]) }
+        return window
+    }
+
+    /// Queue entries waiting for delivery.
+    static func queueDepth(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue_entry WHERE state = 'QUEUED'") ?? 0
     }
 
     /// The early check at MAIL FROM and RCPT TO: would `count` more recipients go past a limit?
@@ -123,8 +144,19 @@ public final class QueueWriter: Sendable {
                 }
                 results = individual
             }
-            for (pending, result) in zip(batch, results) { pending.continuation.resume(returning: result) }
+            for (pending, result) in zip(batch, results) {
+                count(result, pending.message.submission)
+                pending.continuation.resume(returning: result)
+            }
         }
+    }
+
+    /// Counts what a commit accepted (refusals are counted by the intake, which sees them all).
+    private func count(_ result: SubmissionResult, _ submission: Submission) {
+        guard case .queued = result else { return }
+        statistics.record(.accepted, count: submission.recipients.count)
+        statistics.record(.suppressed, count: submission.suppressedRecipients.count)
+        statistics.adjustQueueDepth(by: submission.recipients.count)
     }
 
     /// One transaction for the whole batch: limits, message, queue entries, events, usage.

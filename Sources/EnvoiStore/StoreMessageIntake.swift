@@ -11,6 +11,7 @@ public final class StoreMessageIntake: MessageIntake {
     private let writer: QueueWriter
     private let hasher: PasswordHasher
     private let hostname: String
+    private let statistics: ServiceStatistics
     private let limits: Mutex<SendLimits>
     /// Successful password checks, keyed by credential and a SHA-256 of the password, so that a
     /// client that reconnects does not pay 210,000 PBKDF2 rounds each time. The credential row is
@@ -18,17 +19,33 @@ public final class StoreMessageIntake: MessageIntake {
     private let verified = Mutex<[String: OCID]>([:])
     private static let verifiedCacheLimit = 10_000
 
-    public init(store: ControlPlaneStore, writer: QueueWriter, hostname: String, hasher: PasswordHasher = PasswordHasher()) throws {
+    public init(store: ControlPlaneStore, writer: QueueWriter, hostname: String, statistics: ServiceStatistics,
+                hasher: PasswordHasher = PasswordHasher()) throws {
         self.store = store
         self.writer = writer
         self.hostname = hostname
+        self.statistics = statistics
         self.hasher = hasher
         self.limits = Mutex(try store.limits())
     }
 
     public func currentMaximumMessageSize() -> Int { limits.withLock { $0.maxMessageSize } }
 
+    /// The tenancy's limits as last read (no store access).
+    public func currentLimits() -> SendLimits { limits.withLock { $0 } }
+
+    /// Re-reads the limits from the store (so that `envoi limits set` shows while idle too).
+    public func reloadLimits() async {
+        _ = try? await refreshLimits()
+    }
+
     public func authenticate(username: String, password: String) async -> Submitter? {
+        let submitter = await verify(username: username, password: password)
+        if submitter == nil { statistics.record(.authFailures) }
+        return submitter
+    }
+
+    private func verify(username: String, password: String) async -> Submitter? {
         let candidate: (credential: OCID, user: OCID, hash: String)?
         do {
             candidate = try await Self.blocking { [store] in try store.credentialForVerification(username: username) }
@@ -51,6 +68,30 @@ public final class StoreMessageIntake: MessageIntake {
     }
 
     public func checkEnvelopeSender(_ sender: EmailAddress, for submitter: Submitter) async -> IntakeRefusal? {
+        counted(await envelopeSenderRefusal(sender, for: submitter))
+    }
+
+    public func checkRecipient(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
+        let decision = await recipientDecision(recipient, acceptedSoFar: acceptedSoFar, for: submitter)
+        if case .refused(let refusal) = decision { _ = counted(refusal) }
+        return decision
+    }
+
+    public func submit(_ submission: Submission) async -> SubmissionResult {
+        let result = await commit(submission)
+        if case .refused(let refusal) = result { _ = counted(refusal) }
+        return result
+    }
+
+    /// Counts a refusal (an unapproved sender also feeds the auth-failure count) and returns it.
+    private func counted(_ refusal: IntakeRefusal?) -> IntakeRefusal? {
+        guard let refusal else { return nil }
+        statistics.record(.rejected, reason: refusal.reason)
+        if case .senderNotAuthorized = refusal { statistics.record(.authFailures) }
+        return refusal
+    }
+
+    private func envelopeSenderRefusal(_ sender: EmailAddress, for submitter: Submitter) async -> IntakeRefusal? {
         do {
             let limits = try await refreshLimits()
             if let refusal = try await authorize([sender], for: submitter, compartment: nil) { return refusal }
@@ -60,7 +101,7 @@ public final class StoreMessageIntake: MessageIntake {
         }
     }
 
-    public func checkRecipient(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
+    private func recipientDecision(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
         do {
             let suppressed = try await Self.blocking { [store] in try store.suppression(email: recipient.description) != nil }
             if suppressed { return .suppressed }
@@ -72,7 +113,7 @@ public final class StoreMessageIntake: MessageIntake {
         }
     }
 
-    public func submit(_ submission: Submission) async -> SubmissionResult {
+    private func commit(_ submission: Submission) async -> SubmissionResult {
         do {
             let limits = try await refreshLimits()
             guard submission.message.count <= limits.maxMessageSize else { return .refused(.tooLarge(limit: limits.maxMessageSize)) }

@@ -16,16 +16,18 @@ public final class SMTPServer: Service, Sendable {
     private let dependencies: SMTPSessionDependencies
     private let group: any EventLoopGroup
     private let onBound: @Sendable (SocketAddress) -> Void
-    private let sessions = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let statistics: ServiceStatistics
+    private let sessions = Mutex<[ObjectIdentifier: (channel: any Channel, listener: String)]>([:])
 
     /// - Parameter onBound: called once per listener with the address actually bound (so that
     ///   `envoi serve` can print `smtp listening on 127.0.0.1:40123` for port 0).
-    public init(configuration: SMTPListenerConfiguration, intake: any MessageIntake, logger: Logger,
+    public init(configuration: SMTPListenerConfiguration, intake: any MessageIntake, statistics: ServiceStatistics, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }) {
         self.configuration = configuration
         self.group = group
         self.onBound = onBound
+        self.statistics = statistics
         self.dependencies = SMTPSessionDependencies(
             configuration: configuration, intake: intake,
             guard: ConnectionGuard(maximumConnections: configuration.maximumConnections,
@@ -43,7 +45,10 @@ public final class SMTPServer: Service, Sendable {
             for address in configuration.listen {
                 let channel = try await bootstrap().bind(host: address.host, port: address.port).get()
                 bound.append(channel)
-                if let local = channel.localAddress { onBound(local) }
+                if let local = channel.localAddress {
+                    statistics.setConnections(0, listener: Self.label(local))
+                    onBound(local)
+                }
             }
         } catch {
             for listener in bound { try? await listener.close() }
@@ -58,6 +63,11 @@ public final class SMTPServer: Service, Sendable {
         await drainSessions()
     }
 
+    /// A listener's label in statistics: the address and port actually bound.
+    static func label(_ address: SocketAddress?) -> String {
+        "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"
+    }
+
     private func bootstrap() -> ServerBootstrap {
         let dependencies = self.dependencies
         return ServerBootstrap(group: group)
@@ -70,28 +80,38 @@ public final class SMTPServer: Service, Sendable {
                     let handler = SMTPSessionHandler(shared: dependencies, clientAddress: client,
                                                      maximumMessageSize: dependencies.intake.currentMaximumMessageSize())
                     try channel.pipeline.syncOperations.addHandler(handler)
-                    self?.track(channel)
+                    // An accepted connection's local address is its listener's.
+                    self?.track(channel, listener: Self.label(channel.localAddress))
                 }
             }
     }
 
-    private func track(_ channel: any Channel) {
+    private func track(_ channel: any Channel, listener: String) {
         let key = ObjectIdentifier(channel)
-        sessions.withLock { $0[key] = channel }
+        let open = sessions.withLock { sessions in
+            sessions[key] = (channel, listener)
+            return sessions.values.filter { $0.listener == listener }.count
+        }
+        statistics.setConnections(open, listener: listener)
         channel.closeFuture.whenComplete { [weak self] _ in
-            _ = self?.sessions.withLock { $0.removeValue(forKey: key) }
+            guard let self else { return }
+            let open = sessions.withLock { sessions in
+                sessions.removeValue(forKey: key)
+                return sessions.values.filter { $0.listener == listener }.count
+            }
+            statistics.setConnections(open, listener: listener)
         }
     }
 
     /// Asks every session to end after its transaction, waits up to the grace period, then closes
     /// whatever is left.
     private func drainSessions() async {
-        let open = sessions.withLock { Array($0.values) }
+        let open = sessions.withLock { $0.values.map(\.channel) }
         for channel in open { channel.pipeline.fireUserInboundEventTriggered(ShutdownEvent()) }
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
         while ContinuousClock.now < deadline, !sessions.withLock({ $0.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        for channel in sessions.withLock({ Array($0.values) }) { try? await channel.close() }
+        for channel in sessions.withLock({ $0.values.map(\.channel) }) { try? await channel.close() }
     }
 }

@@ -3,8 +3,10 @@ import EnvoiCore
 import EnvoiStore
 import Foundation
 import Logging
+import MetricsEndpoint
 import NIOCore
 import NIOSSL
+import Prometheus
 import ServiceLifecycle
 import SMTPServer
 
@@ -30,6 +32,9 @@ struct Runtime {
     let writer: QueueWriter
     let intake: StoreMessageIntake
     let smtp: SMTPServer
+    let statistics: ServiceStatistics
+    let feed: StatisticsFeed
+    let metrics: MetricsEndpoint?
     let logger: Logger
 
     init(configuration: EnvoiConfiguration) throws {
@@ -41,9 +46,19 @@ struct Runtime {
         var logger = Logger(label: "envoi")
         logger.logLevel = .info
         self.logger = logger
+        let registry = PrometheusCollectorRegistry()
+        statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))
         store = try ControlPlaneStore(directory: directory)
-        writer = try QueueWriter(store: store)
-        intake = try StoreMessageIntake(store: store, writer: writer, hostname: configuration.smtp.hostname)
+        writer = try QueueWriter(store: store, statistics: statistics)
+        let intake = try StoreMessageIntake(store: store, writer: writer, hostname: configuration.smtp.hostname, statistics: statistics)
+        self.intake = intake
+        let feed = StatisticsFeed(store: store, writer: writer, statistics: statistics, limits: { intake.currentLimits() })
+        self.feed = feed
+        metrics = configuration.metricsListen.map { address in
+            MetricsEndpoint(address: address, registry: registry, refresh: { _ = feed.snapshot() }) { bound in
+                Runtime.announce("metrics listening on \(bound.hostPort)")
+            }
+        }
         let tls = try TLSFiles(configuration: configuration, directory: directory).serverContext()
         let settings = configuration.smtp
         let listener = SMTPListenerConfiguration(
@@ -52,7 +67,7 @@ struct Runtime {
             authFailureLimit: settings.authFailureLimit, authFailureWindow: .seconds(settings.authFailureWindow),
             commandTimeout: .seconds(settings.commandTimeout), dataTimeout: .seconds(settings.dataTimeout),
             maximumRecipients: settings.maximumRecipients, shutdownGracePeriod: .seconds(settings.shutdownGrace))
-        smtp = SMTPServer(configuration: listener, intake: intake, logger: logger) { address in
+        smtp = SMTPServer(configuration: listener, intake: intake, statistics: statistics, logger: logger) { address in
             Runtime.announce("smtp listening on \(address.hostPort)")
         }
     }
@@ -60,7 +75,9 @@ struct Runtime {
     func run() async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: QueueWriterService(writer: writer)), .init(service: smtp)],
+                services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake))]
+                    + (metrics.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
+                    + [.init(service: smtp)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -82,6 +99,21 @@ struct QueueWriterService: Service {
             await writer.run()
         } onGracefulShutdown: {
             writer.finish()
+        }
+    }
+}
+
+/// Re-reads the tenancy's limits every second, so that `envoi limits set` shows in EHLO SIZE,
+/// the snapshot and the gauges even while no mail arrives.
+struct LimitsReloader: Service {
+    let intake: StoreMessageIntake
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await intake.reloadLimits()
+                try await Task.sleep(for: .seconds(1))
+            }
         }
     }
 }

@@ -66,3 +66,52 @@ import Testing
         #expect(rebuilt.usage(at: now) == live.usage(at: now))
     }
 }
+
+@Suite struct StatisticsTests {
+    let t0: Int64 = 1_800_000_000
+
+    @Test func historyListsTheLastSixtyMinutesOldestFirst() {
+        var window = SendRateWindow()
+        window.record(3, at: t0)            // minute m
+        window.record(2, at: t0 + 61)       // minute m+1
+        window.record(5, at: t0 + 125)      // minute m+2 (current)
+        let history = window.perMinuteHistory(at: t0 + 130)
+        #expect(history.count == 60)
+        #expect(Array(history.suffix(3)) == [3, 2, 5])
+        #expect(history.dropLast(3).allSatisfy { $0 == 0 })
+        #expect(window.recent(seconds: 10, at: t0 + 130) == 5)
+        #expect(window.recent(seconds: 3_600, at: t0 + 130) == 5, "the rate looks at most 60 s back")
+    }
+
+    let limits = SendLimits(messagesPerMinute: 600, messagesPerDay: 10_000, maxMessageSize: 1_048_576)
+
+    @Test("time to the limits at the current rate", arguments: [
+        // (minute usage, day usage, rate/s, minute ETA, day ETA)
+        (0, 0, 0.0, nil as Double?, nil as Double?),
+        (100, 1_000, 5.0, nil, 1_800.0),        // 5/s fills a minute to 300 < 600: never
+        (300, 1_000, 20.0, 15.0, 450.0),         // 20/s → 1,200/min ≥ 600: (600−300)/20
+        (600, 1_000, 1.0, 0.0, 9_000.0),         // already at the minute limit
+        (10, 10_000, 1.0, nil, 0.0),             // already at the day limit
+    ])
+    func eta(minute: Int, day: Int, rate: Double, minuteETA: Double?, dayETA: Double?) {
+        let (m, d) = StatisticsSnapshot.timeToLimits(minuteUsage: minute, dayUsage: day, ratePerSecond: rate, limits: limits)
+        #expect(m == minuteETA)
+        #expect(d == dayETA)
+    }
+
+    @Test func countersKeepTotalsAndReasons() {
+        let statistics = ServiceStatistics()
+        statistics.record(.accepted, count: 3)
+        statistics.record(.rejected, reason: "limit_per_minute")
+        statistics.record(.rejected, count: 2, reason: "too_large")
+        statistics.record(.accepted, count: 0)
+        #expect(statistics.total(.accepted) == 3)
+        #expect(statistics.total(.rejected) == 3)
+        #expect(statistics.rejectedByReason == ["limit_per_minute": 1, "too_large": 2])
+        statistics.adjustQueueDepth(by: 5)
+        statistics.adjustQueueDepth(by: -7)
+        #expect(statistics.queueDepth == 0)
+        statistics.setConnections(4, listener: "127.0.0.1:2525")
+        #expect(statistics.connections == ["127.0.0.1:2525": 4])
+    }
+}

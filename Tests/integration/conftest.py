@@ -81,17 +81,24 @@ class Server:
         threading.Thread(target=self._pump, args=(self.process.stdout, self.lines.put), daemon=True).start()
         threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True).start()
         self.smtp_ports = []
+        self.ports = {}  # kind ("metrics", "https") -> port
+        expected = {setting.split(".")[0] for setting in settings if setting.split("=")[0].endswith(".listen")} - {"smtp"}
         deadline = time.monotonic() + 30
-        while len(self.smtp_ports) < listeners and time.monotonic() < deadline:
+        while (len(self.smtp_ports) < listeners or not expected <= set(self.ports)) and time.monotonic() < deadline:
             try:
                 line = self.lines.get(timeout=0.5)
             except queue.Empty:
                 if self.process.poll() is not None:
                     break
                 continue
-            if line.startswith("smtp listening on "):
-                self.smtp_ports.append(int(line.rsplit(":", 1)[1]))
-        if len(self.smtp_ports) < listeners:
+            if " listening on " in line:
+                kind, address = line.split(" listening on ")
+                port = int(address.strip().rsplit(":", 1)[1])
+                if kind == "smtp":
+                    self.smtp_ports.append(port)
+                else:
+                    self.ports[kind] = port
+        if len(self.smtp_ports) < listeners or not expected <= set(self.ports):
             self.process.kill()
             self.process.wait(timeout=10)
             raise AssertionError(f"envoi serve did not start: {''.join(self.stderr_lines)}")

@@ -65,6 +65,21 @@ public enum IntakeRefusal: Sendable, Equatable {
     case temporaryFailure
 }
 
+extension IntakeRefusal {
+    /// A short label for metrics and logs.
+    public var reason: String {
+        switch self {
+        case .senderNotAuthorized: "sender_not_authorized"
+        case .limitReached(.perMinute): "limit_per_minute"
+        case .limitReached(.perDay): "limit_per_day"
+        case .tooLarge: "too_large"
+        case .unparsable: "unparsable"
+        case .storageFailure: "storage_failure"
+        case .temporaryFailure: "temporary_failure"
+        }
+    }
+}
+
 /// A message ready to be committed.
 public struct Submission: Sendable {
     public var submitter: Submitter

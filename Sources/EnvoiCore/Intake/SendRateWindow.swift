@@ -25,6 +25,20 @@ public struct SendRateWindow: Sendable, Equatable {
         return (minuteTotal, dayTotal)
     }
 
+    /// Recipients accepted in each of the last `count` whole minutes, oldest first, the current
+    /// (partial) minute last: the console's sparkline.
+    public mutating func perMinuteHistory(at now: Int64, count: Int = 60) -> [Int] {
+        advance(to: now)
+        let current = Self.minute(of: now)
+        return (0..<Int64(count)).reversed().map { minutes[current - $0, default: 0] }
+    }
+
+    /// Recipients accepted in the last `seconds` seconds (at most 60): the current rate.
+    public mutating func recent(seconds: Int64, at now: Int64) -> Int {
+        advance(to: now)
+        return self.seconds.filter { $0.key > now - min(seconds, Self.minuteSpan) }.values.reduce(0, +)
+    }
+
     /// Whether `count` more recipients fit under `limits` at `now`; nil when they do.
     public mutating func refusal(adding count: Int, at now: Int64, limits: SendLimits) -> LimitRefusal? {
         advance(to: now)

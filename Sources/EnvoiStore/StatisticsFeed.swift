@@ -1,0 +1,56 @@
+import EnvoiCore
+import Foundation
+import GRDB
+
+/// Builds `StatisticsSnapshot`s: in process from the live counters and the queue writer's windows
+/// (the console asks several times a second), or from the database alone (`envoi stats`, another
+/// process: usage from the persisted per-second counts, totals from the last day's events).
+public struct StatisticsFeed: Sendable {
+    private let store: ControlPlaneStore
+    private let writer: QueueWriter
+    private let statistics: ServiceStatistics
+    private let limits: @Sendable () -> SendLimits
+
+    /// The rate is measured over this many seconds.
+    public static let rateWindowSeconds: Int64 = 10
+
+    /// - Parameter limits: the tenancy's limits as last read (the live snapshot does no I/O).
+    public init(store: ControlPlaneStore, writer: QueueWriter, statistics: ServiceStatistics, limits: @escaping @Sendable () -> SendLimits) {
+        self.store = store
+        self.writer = writer
+        self.statistics = statistics
+        self.limits = limits
+    }
+
+    /// The live snapshot, without I/O; also refreshes the limit gauges exported to Prometheus.
+    public func snapshot() -> StatisticsSnapshot {
+        let limits = self.limits()
+        let usage = writer.usageDetail(recentSeconds: Self.rateWindowSeconds)
+        statistics.publishLimitUsage(minute: usage.minute, day: usage.day, limits: limits)
+        let totals = Dictionary(uniqueKeysWithValues: ServiceStatistics.Event.allCases.map { ($0.rawValue, statistics.total($0)) })
+        return StatisticsSnapshot(time: store.now(), limits: limits, minuteUsage: usage.minute, dayUsage: usage.day,
+                                  perMinuteHistory: usage.history, ratePerSecond: Double(usage.recent) / Double(Self.rateWindowSeconds),
+                                  connections: statistics.connections, queueDepth: statistics.queueDepth, totals: totals,
+                                  rejectedByReason: statistics.rejectedByReason)
+    }
+
+    /// A snapshot from the database alone, for a process that does not serve.
+    public static func persistedSnapshot(_ store: ControlPlaneStore) throws -> StatisticsSnapshot {
+        let time = store.now()
+        let now = Int64(time.timeIntervalSince1970)
+        return try store.read { db in
+            let limits = try ControlPlaneStore.tenancy(db).limits
+            var window = try QueueWriter.persistedWindow(db, now: now)
+            let (minute, day) = window.usage(at: now)
+            let recent = window.recent(seconds: rateWindowSeconds, at: now)
+            var totals: [String: Int] = [:]
+            let rows = try Row.fetchAll(db, sql: "SELECT type, COUNT(*) AS n FROM event WHERE time >= ? GROUP BY type",
+                                        arguments: [time.addingTimeInterval(-86_400)])
+            for row in rows { totals["events_last_day_" + (row["type"] as String)] = row["n"] }
+            return StatisticsSnapshot(time: time, limits: limits, minuteUsage: minute, dayUsage: day,
+                                      perMinuteHistory: window.perMinuteHistory(at: now),
+                                      ratePerSecond: Double(recent) / Double(rateWindowSeconds), connections: [:],
+                                      queueDepth: try QueueWriter.queueDepth(db), totals: totals, rejectedByReason: [:])
+        }
+    }
+}
