@@ -93,6 +93,18 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "EnvoiCore",
+                "MailMessage",
+                "DKIM",
+                "SMTPProtocol",
+                "SMTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "envoi",
             dependencies: [
@@ -100,6 +112,8 @@ let package = Package(
                 "EnvoiStore",
                 "SMTPServer",
                 "MetricsEndpoint",
+                "Delivery",
+                "SMTPProtocol",
                 "SMTPClient",
                 "SMTPLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -111,6 +125,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EnvoiCore"]),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),

@@ -184,6 +184,29 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-delivery") { db in
+            try db.execute(sql: """
+                -- A worker leases the entries it is delivering; a dead worker's lease expires.
+                ALTER TABLE queue_entry ADD COLUMN lease_until DATETIME;
+                -- The capture transport's local mailbox: what would have gone out, signed.
+                CREATE TABLE mailbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    queue_id TEXT NOT NULL,
+                    message_id TEXT,
+                    envelope_sender TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    dkim_selector TEXT,
+                    size INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    time_delivered DATETIME NOT NULL
+                );
+                -- Consecutive soft bounces per recipient; enough in a row make a SOFTBOUNCE suppression.
+                CREATE TABLE soft_bounce (
+                    email_address TEXT PRIMARY KEY NOT NULL,
+                    count INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

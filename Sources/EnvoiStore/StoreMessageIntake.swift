@@ -48,17 +48,17 @@ public final class StoreMessageIntake: MessageIntake {
     private func verify(username: String, password: String) async -> Submitter? {
         let candidate: (credential: OCID, user: OCID, hash: String)?
         do {
-            candidate = try await Self.blocking { [store] in try store.credentialForVerification(username: username) }
+            candidate = try await Blocking.run { [store] in try store.credentialForVerification(username: username) }
         } catch {
             return nil
         }
         guard let (credential, user, hash) = candidate else {
-            _ = await Self.blocking { [hasher] in hasher.verify(password, against: ControlPlaneStore.decoyHash) }
+            _ = await Blocking.run { [hasher] in hasher.verify(password, against: ControlPlaneStore.decoyHash) }
             return nil
         }
         let key = credential.rawValue + ":" + SHA256.hash(data: Data(password.utf8)).map { String(format: "%02x", $0) }.joined()
         if let cached = verified.withLock({ $0[key] }), cached == user { return Submitter(userId: user) }
-        let matches = await Self.blocking { [hasher] in hasher.verify(password, against: hash) }
+        let matches = await Blocking.run { [hasher] in hasher.verify(password, against: hash) }
         guard matches else { return nil }
         verified.withLock { cache in
             if cache.count >= Self.verifiedCacheLimit { cache.removeAll() }
@@ -103,7 +103,7 @@ public final class StoreMessageIntake: MessageIntake {
 
     private func recipientDecision(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
         do {
-            let suppressed = try await Self.blocking { [store] in try store.suppression(email: recipient.description) != nil }
+            let suppressed = try await Blocking.run { [store] in try store.suppression(email: recipient.description) != nil }
             if suppressed { return .suppressed }
             let limits = limits.withLock { $0 }
             if let refusal = writer.refusal(adding: acceptedSoFar + 1, limits: limits) { return .refused(.limitReached(refusal)) }
@@ -136,7 +136,7 @@ public final class StoreMessageIntake: MessageIntake {
 
     /// The first address that is not an approved sender the submitter may use, as a refusal.
     private func authorize(_ addresses: [EmailAddress], for submitter: Submitter, compartment: OCID?) async throws -> IntakeRefusal? {
-        let (authorization, groups) = try await Self.blocking { [store] in try store.sendAuthorization(for: submitter.userId) }
+        let (authorization, groups) = try await Blocking.run { [store] in try store.sendAuthorization(for: submitter.userId) }
         for address in addresses {
             if case .denied(let denial) = authorization.check(address, groups: groups, compartment: compartment) {
                 return .senderNotAuthorized(address: denial.address, denial)
@@ -166,21 +166,8 @@ public final class StoreMessageIntake: MessageIntake {
     }
 
     private func refreshLimits() async throws -> SendLimits {
-        let current = try await Self.blocking { [store] in try store.limits() }
+        let current = try await Blocking.run { [store] in try store.limits() }
         limits.withLock { $0 = current }
         return current
-    }
-
-    /// Runs blocking store work on a GCD worker, never on an event loop or a cooperative thread.
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result(catching: body)) }
-        }
-    }
-
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
-        }
     }
 }

@@ -46,7 +46,8 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             struct Entry: Encodable { var key, value, source, environment, summary: String }
             let entries = try global.resolve().entries.map {
-                Entry(key: $0.key.path, value: $0.value, source: $0.source.description, environment: $0.key.environmentName, summary: $0.key.summary)
+                Entry(key: $0.key.path, value: $0.key.isSecret && !$0.value.isEmpty ? "***" : $0.value, source: $0.source.description,
+                      environment: $0.key.environmentName, summary: $0.key.summary)
             }
             try Output.emit(entries, as: output.format) { entries in
                 Output.table(["KEY", "VALUE", "SOURCE"], entries.map { [$0.key, $0.value.isEmpty ? "\"\"" : $0.value, $0.source] })

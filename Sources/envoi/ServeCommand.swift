@@ -1,4 +1,5 @@
 import ArgumentParser
+import Delivery
 import EnvoiCore
 import EnvoiStore
 import Foundation
@@ -8,6 +9,7 @@ import NIOCore
 import NIOSSL
 import Prometheus
 import ServiceLifecycle
+import SMTPProtocol
 import SMTPServer
 
 /// `envoi serve`: the data planes, headless, until SIGTERM or SIGINT (graceful: stop accepting,
@@ -35,6 +37,7 @@ struct Runtime {
     let statistics: ServiceStatistics
     let feed: StatisticsFeed
     let metrics: MetricsEndpoint?
+    let delivery: DeliveryScheduler
     let logger: Logger
 
     init(configuration: EnvoiConfiguration) throws {
@@ -67,6 +70,9 @@ struct Runtime {
             authFailureLimit: settings.authFailureLimit, authFailureWindow: .seconds(settings.authFailureWindow),
             commandTimeout: .seconds(settings.commandTimeout), dataTimeout: .seconds(settings.dataTimeout),
             maximumRecipients: settings.maximumRecipients, shutdownGracePeriod: .seconds(settings.shutdownGrace))
+        delivery = DeliveryScheduler(store: store, transport: try Self.transport(configuration, store: store),
+                                     configuration: Self.deliveryConfiguration(configuration.delivery),
+                                     statistics: statistics, logger: logger)
         smtp = SMTPServer(configuration: listener, intake: intake, statistics: statistics, logger: logger) { address in
             Runtime.announce("smtp listening on \(address.hostPort)")
         }
@@ -75,12 +81,44 @@ struct Runtime {
     func run() async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake))]
+                services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake)),
+                           .init(service: delivery)]
                     + (metrics.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
                     + [.init(service: smtp)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// The transport `delivery.mode` chooses.
+    static func transport(_ configuration: EnvoiConfiguration, store: ControlPlaneStore) throws -> any Transport {
+        switch configuration.deliveryMode {
+        case .capture:
+            return CaptureTransport(store: store)
+        case .relay:
+            guard let relay = configuration.relayHost else {
+                throw ConfigurationErrorMessage("delivery.mode = relay needs delivery.relay_host (host:port)")
+            }
+            let settings = configuration.delivery
+            let credentials = settings.relayUsername.map { SMTPClientCredentials(username: $0, password: settings.relayPassword ?? "") }
+            let policy: SMTPClientConfiguration.TLSPolicy = switch settings.relayTLS {
+            case "none": .never
+            case "opportunistic": .opportunistic
+            default: .required
+            }
+            return RelayTransport(configuration: .init(host: relay.host, port: relay.port, tlsPolicy: policy, caFile: settings.relayCAFile,
+                                                       verifyCertificate: settings.relayVerify, credentials: credentials,
+                                                       hostname: configuration.smtp.hostname))
+        case .direct:
+            throw ConfigurationErrorMessage("delivery.mode = direct is not available yet (it needs MX lookups); use capture or relay")
+        }
+    }
+
+    static func deliveryConfiguration(_ settings: EnvoiConfiguration.DeliverySettings) -> DeliveryScheduler.Configuration {
+        DeliveryScheduler.Configuration(
+            workers: settings.workers,
+            schedule: RetrySchedule(initialDelay: TimeInterval(settings.retryInitial), factor: Double(settings.retryFactor),
+                                    maximumAge: TimeInterval(settings.maxAge)))
     }
 
     /// One line on standard output, flushed at once: scripts and tests wait for these.

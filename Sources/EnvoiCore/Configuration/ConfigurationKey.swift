@@ -82,12 +82,46 @@ public struct ConfigurationKey: Sendable {
     public static let smtpShutdownGrace = count("smtp", "shutdown_grace", 30,
         "Seconds sessions in DATA may take to finish when the server stops (SIGTERM, SIGINT).")
 
+    public static let deliveryRelayTLS = ConfigurationKey(
+        section: "delivery", name: "relay_tls", defaultValue: "require",
+        summary: "TLS toward the relay host: require (STARTTLS or no delivery), opportunistic (when offered) or none.",
+        check: { ["require", "opportunistic", "none"].contains($0) ? nil : "expected require, opportunistic or none" })
+    public static let deliveryRelayCAFile = ConfigurationKey(
+        section: "delivery", name: "relay_ca_file", defaultValue: "",
+        summary: "PEM file of CAs trusted for the relay host's certificate; empty trusts the system's.",
+        check: { _ in nil })
+    public static let deliveryRelayVerify = ConfigurationKey(
+        section: "delivery", name: "relay_verify", defaultValue: "true",
+        summary: "Verify the relay host's certificate (true or false).",
+        check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
+    public static let deliveryRelayUsername = ConfigurationKey(
+        section: "delivery", name: "relay_username", defaultValue: "",
+        summary: "AUTH username at the relay host; empty sends without AUTH.",
+        check: { _ in nil })
+    public static let deliveryRelayPassword = ConfigurationKey(
+        section: "delivery", name: "relay_password", defaultValue: "",
+        summary: "AUTH password at the relay host (keep the file mode 0600; never printed by config show).",
+        check: { _ in nil })
+    public static let deliveryRetryInitial = count("delivery", "retry_initial", 300,
+        "Seconds before the first retry of a deferred recipient; each further delay is retry_factor times the previous.")
+    public static let deliveryRetryFactor = count("delivery", "retry_factor", 2,
+        "Growth factor of the retry delay (a whole number; 1 retries at a fixed interval).")
+    public static let deliveryMaxAge = count("delivery", "max_age", 259_200,
+        "Seconds a message may stay in the queue before its deferred recipients bounce as expired (3 days).")
+    public static let deliveryWorkers = count("delivery", "workers", 8,
+        "Deliveries in flight at once in this process (each destination also has its own slow-start window).")
+
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
-        httpsListen, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, dnsResolver,
+        httpsListen, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS, deliveryRelayCAFile,
+        deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial, deliveryRetryFactor,
+        deliveryMaxAge, deliveryWorkers, dnsResolver,
     ]
+
+    /// Keys whose values are secrets: `config show` prints `***` for them.
+    public var isSecret: Bool { path == ConfigurationKey.deliveryRelayPassword.path }
 
     /// A whole number of at least 1.
     private static func count(_ section: String, _ name: String, _ value: Int, _ summary: String) -> ConfigurationKey {

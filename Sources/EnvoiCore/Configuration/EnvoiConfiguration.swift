@@ -11,6 +11,20 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var relayHost: HostPort?
     public var dnsResolver: DNSResolverSetting
     public var smtp: SMTPSettings
+    public var delivery: DeliverySettings
+
+    /// How accepted mail leaves: relay settings and the retry schedule (seconds).
+    public struct DeliverySettings: Sendable, Equatable {
+        public var relayTLS: String
+        public var relayCAFile: String?
+        public var relayVerify: Bool
+        public var relayUsername: String?
+        public var relayPassword: String?
+        public var retryInitial: Int
+        public var retryFactor: Int
+        public var maxAge: Int
+        public var workers: Int
+    }
 
     /// The SMTP listeners' named limits (seconds for times).
     public struct SMTPSettings: Sendable, Equatable {
@@ -45,6 +59,10 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                             authFailureWindow: number(.smtpAuthFailureWindow), commandTimeout: number(.smtpCommandTimeout),
                             dataTimeout: number(.smtpDataTimeout), maximumRecipients: number(.smtpMaxRecipients),
                             shutdownGrace: number(.smtpShutdownGrace))
+        delivery = DeliverySettings(relayTLS: value(.deliveryRelayTLS), relayCAFile: optional(.deliveryRelayCAFile),
+                                    relayVerify: value(.deliveryRelayVerify) == "true", relayUsername: optional(.deliveryRelayUsername),
+                                    relayPassword: optional(.deliveryRelayPassword), retryInitial: number(.deliveryRetryInitial),
+                                    retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers))
     }
 }
 
