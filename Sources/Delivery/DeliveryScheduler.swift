@@ -49,10 +49,28 @@ public final class DeliveryScheduler: Service, Sendable {
         self.concurrency = Mutex(DestinationConcurrency(initial: configuration.initialConcurrency, maximum: configuration.maximumConcurrency))
     }
 
+    /// Events are kept this long (BEHAVIOUR.md §7).
+    public static let eventRetention: TimeInterval = 14 * 86_400
+
     public func run() async throws {
+        try await Blocking.run { [store] in try store.releaseAllLeases() }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, configuration.workers) {
                 group.addTask { await self.work() }
+            }
+            group.addTask { await self.housekeeping() }
+        }
+    }
+
+    /// Purges old events once at start and then hourly.
+    private func housekeeping() async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let cutoff = Date().addingTimeInterval(-Self.eventRetention)
+            if let purged = try? await Blocking.run({ [store] in try store.purgeEvents(before: cutoff) }), purged > 0 {
+                logger.info("purged old events", metadata: ["count": .stringConvertible(purged)])
+            }
+            for _ in 0..<3_600 where !Task.isShuttingDownGracefully && !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
             }
         }
     }

@@ -116,6 +116,17 @@ extension ControlPlaneStore: DeliveryQueueStore {
         return (selector, try dkimPrivateKey(id))
     }
 
+    public func releaseAllLeases() throws {
+        try write { db in try db.execute(sql: "UPDATE queue_entry SET lease_until = NULL WHERE lease_until IS NOT NULL") }
+    }
+
+    public func purgeEvents(before cutoff: Date) throws -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM event WHERE time < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     public func isSuppressed(_ address: String) throws -> Bool {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email_address = ?", arguments: [address.lowercased()]) != nil

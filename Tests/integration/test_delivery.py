@@ -129,3 +129,44 @@ def test_a_recipient_suppressed_after_acceptance_is_not_delivered(initialised, t
     initialised.ok("suppression", "add", "--email", "late@example.org")
     assert wait_for(lambda: rows(initialised, "SELECT state FROM queue_entry") == [("SUPPRESSED",)], timeout=30)
     assert initialised.json("events", "list", "--type", "suppressed")[0]["recipient"] == "late@example.org"
+
+
+def test_kill_9_during_delivery_loses_nothing(initialised, tenant, server_factory, sink):
+    import asyncio
+    import email
+    import smtplib
+    import ssl
+
+    async def slow_data(server, session, envelope):
+        await asyncio.sleep(0.05)
+        with sink.lock:
+            sink.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 2.0.0 Message accepted"
+
+    sink.handle_DATA = slow_data
+    settings = ("delivery.mode=relay", f"delivery.relay_host=127.0.0.1:{sink.port}", "delivery.relay_tls=none",
+                "delivery.retry_initial=1", "delivery.retry_factor=1")
+    server = server_factory(*settings)
+    context = ssl.create_default_context(cafile=str(initialised.data_dir / "tls" / "certificate.pem"))
+    accepted = []
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
+        client.starttls(context=context)
+        client.login(tenant.username, tenant.password)
+        for i in range(40):
+            client.mail("app@example.com")
+            client.rcpt(f"r{i}@example.org")
+            code, reply = client.data(message(to=f"r{i}@example.org"))
+            assert code == 250
+            accepted.append(reply.decode().rsplit(" ", 1)[1])
+    wait_for(lambda: len(sink.received) >= 5, timeout=30, interval=0.01)
+    server.process.kill()
+    server.process.wait(timeout=10)
+    delivered_before = len(sink.received)
+    server_factory(*settings)
+    assert wait_for(lambda: rows(initialised, "SELECT COUNT(*) FROM queue_entry WHERE state = 'QUEUED'")[0][0] == 0, timeout=90)
+    message_ids = dict(rows(initialised, "SELECT id, message_id FROM message"))
+    received = [email.message_from_bytes(content)["Message-ID"].strip("<>") for _, _, content in sink.received]
+    missing = [q for q in accepted if message_ids[q] not in received]
+    assert not missing, f"{len(missing)} accepted messages never delivered"
+    duplicates = len(received) - len(set(received))
+    print(f"kill -9 after {delivered_before} of {len(accepted)} deliveries: 0 lost, {duplicates} duplicates")

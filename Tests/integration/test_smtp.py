@@ -43,7 +43,6 @@ def test_smtplib_sends_over_starttls_with_auth_and_the_message_is_queued(initial
                 assert client.has_extn(feature), feature
             assert int(client.esmtp_features["size"]) == 10485760
             client.login(tenant.username, tenant.password)
-            code, reply = client.data if False else (None, None)
             client.mail("app@example.com")
             client.rcpt("one@example.org")
             client.rcpt("two@example.org")

@@ -18,6 +18,14 @@ public protocol DeliveryQueueStore: Sendable {
     /// True when `address` is on the suppression list now (it may have been added after acceptance).
     func isSuppressed(_ address: String) throws -> Bool
 
+    /// Frees every lease: on start-up of the only node of a database, nothing else can be
+    /// delivering, so entries leased by a process that died are due again at once.
+    func releaseAllLeases() throws
+
+    /// Deletes events older than `cutoff` (BEHAVIOUR.md §7: header data is kept two weeks);
+    /// returns how many.
+    func purgeEvents(before cutoff: Date) throws -> Int
+
     /// Keeps a delivered (signed) message in the local mailbox: the `capture` transport.
     func keepInMailbox(_ message: [UInt8], of job: DeliveryJob, recipients: [String], dkimSelector: String?, now: Date) throws
 }

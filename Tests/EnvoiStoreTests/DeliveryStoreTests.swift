@@ -1,0 +1,86 @@
+import EnvoiCore
+@testable import EnvoiStore
+import Foundation
+import Testing
+
+@Suite struct DeliveryStoreTests {
+    func enqueue(_ f: StoreFixture, recipients: [String]) async throws -> String {
+        let writer = try QueueWriter(store: f.store)
+        async let running: Void = writer.run()
+        let submission = Submission(submitter: Submitter(userId: f.bootstrap.adminUser.id), source: .smtp,
+                                    envelopeSender: EmailAddress("a@example.com")!, recipients: recipients.map { EmailAddress($0)! },
+                                    message: Array("From: a@example.com\r\nMessage-ID: <m1@example.com>\r\n\r\nhi\r\n".utf8))
+        let result = await writer.commit(QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: "m1@example.com", submission: submission))
+        writer.finish()
+        await running
+        guard case .queued(let id, _) = result else { throw StoreError.io("not queued") }
+        return id
+    }
+
+    @Test func claimsLeaseEntriesUntilTheyAreRecordedOrTheLeaseExpires() async throws {
+        let f = try StoreFixture()
+        let id = try await enqueue(f, recipients: ["x@example.org", "y@example.org"])
+        let now = Date()
+        let jobs = try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60)
+        #expect(jobs.map(\.queueID) == [id])
+        #expect(Set(jobs[0].recipients) == ["x@example.org", "y@example.org"])
+        #expect(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).isEmpty, "leased")
+        #expect(try f.store.claimDueDeliveries(now: now.addingTimeInterval(61), limit: 10, lease: 60).count == 1, "lease expired")
+        try f.store.releaseAllLeases()
+        #expect(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).count == 1, "released at start-up")
+    }
+
+    @Test func outcomesUpdateEntriesEventsSuppressionsAndDropTheBody() async throws {
+        let f = try StoreFixture()
+        let id = try await enqueue(f, recipients: ["ok@example.org", "gone@example.org", "later@example.org"])
+        let now = Date()
+        let job = try #require(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).first)
+        try f.store.recordDeliveries([
+            DeliveryRecord(recipient: "ok@example.org", result: .relayed, status: "250 ok", remoteHost: "mx", dkimSelector: "s1"),
+            DeliveryRecord(recipient: "gone@example.org", result: .bouncedHard, status: "550 5.1.1 unknown", remoteHost: "mx.example.org"),
+            DeliveryRecord(recipient: "later@example.org", result: .deferred(retryAt: now.addingTimeInterval(300)), status: "451 later"),
+        ], of: job, now: now)
+        let suppression = try #require(try f.store.suppression(email: "gone@example.org"))
+        #expect(suppression.reason == .hardBounce && suppression.errorDetail == "550 5.1.1 unknown")
+        #expect(suppression.errorSource == "mx.example.org" && suppression.messageId == "m1@example.com")
+        #expect(try f.store.claimDueDeliveries(now: now.addingTimeInterval(100), limit: 10, lease: 60).isEmpty, "not due yet")
+        let retry = try #require(try f.store.claimDueDeliveries(now: now.addingTimeInterval(301), limit: 10, lease: 60).first)
+        #expect(retry.recipients == ["later@example.org"] && retry.attempts["later@example.org"] == 1)
+        try f.store.recordDeliveries([DeliveryRecord(recipient: "later@example.org", result: .relayed, status: "250 ok")], of: retry, now: now)
+        let body = try f.store.read { db in try Data.fetchOne(db, sql: "SELECT body FROM message WHERE id = ?", arguments: [id]) }
+        #expect(body == nil, "the body is gone once every recipient is final")
+        let types = try f.store.events(messageId: id).map(\.type)
+        #expect(types.filter { $0 == "relayed" }.count == 2 && types.contains("bounced") && types.contains("deferred"))
+    }
+
+    @Test func softBouncesInARowSuppressAndADeliveryResetsTheCount() async throws {
+        let f = try StoreFixture()
+        for round in 1...ControlPlaneStore.softBounceLimit {
+            _ = try await enqueue(f, recipients: ["flaky@example.org"])
+            let job = try #require(try f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
+            try f.store.recordDeliveries([DeliveryRecord(recipient: "flaky@example.org", result: .bouncedSoft, status: "expired")], of: job, now: Date())
+            let suppressed = try f.store.suppression(email: "flaky@example.org")
+            #expect((suppressed != nil) == (round == ControlPlaneStore.softBounceLimit))
+        }
+        #expect(try f.store.suppression(email: "flaky@example.org")?.reason == .softBounce)
+    }
+
+    @Test func eventsOlderThanTheCutoffArePurged() async throws {
+        let f = try StoreFixture()
+        _ = try await enqueue(f, recipients: ["a@example.org"])
+        #expect(try f.store.purgeEvents(before: Date().addingTimeInterval(-14 * 86_400)) == 0)
+        #expect(try f.store.purgeEvents(before: Date().addingTimeInterval(1)) == 1)
+        #expect(try f.store.events().isEmpty)
+    }
+
+    @Test func theActiveKeyOfTheFromDomainSigns() throws {
+        let f = try StoreFixture()
+        let domain = try f.store.createEmailDomain(name: "example.com")
+        #expect(try f.store.activeSigningKey(domain: "example.com") == nil)
+        let key = try f.store.insertDkim(f.dkim(domain: domain.id, selector: "s1", state: .active), privateKeyPEM: "PEM")
+        let signing = try #require(try f.store.activeSigningKey(domain: "Example.COM"))
+        #expect(signing.selector == "s1" && signing.privateKeyPEM == "PEM")
+        _ = try f.store.setDkimState(key.id, .needsAttention)
+        #expect(try f.store.activeSigningKey(domain: "example.com") == nil)
+    }
+}
