@@ -43,14 +43,18 @@ public final class QueueWriter: Sendable {
 
     private let store: ControlPlaneStore
     private let statistics: ServiceStatistics
+    private let enforcesLimits: Bool
     private let state: Mutex<State>
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     /// Opens the writer and rebuilds the send-rate windows from the persisted usage of the last day.
-    public init(store: ControlPlaneStore, statistics: ServiceStatistics = ServiceStatistics()) throws {
+    /// - Parameter enforcesLimits: false counts usage but refuses nothing (`limits.enforce =
+    ///   false`, to measure what enforcing costs).
+    public init(store: ControlPlaneStore, statistics: ServiceStatistics = ServiceStatistics(), enforcesLimits: Bool = true) throws {
         self.store = store
         self.statistics = statistics
+        self.enforcesLimits = enforcesLimits
         let now = Int64(store.now().timeIntervalSince1970)
         let window = try store.read { db in try Self.persistedWindow(db, now: now) }
         statistics.adjustQueueDepth(by: try store.read { db in try Self.queueDepth(db) })
@@ -101,6 +105,7 @@ public final class QueueWriter: Sendable {
 
     /// The early check at MAIL FROM and RCPT TO: would `count` more recipients go past a limit?
     public func refusal(adding count: Int, limits: SendLimits) -> LimitRefusal? {
+        guard enforcesLimits else { return nil }
         let now = Int64(store.now().timeIntervalSince1970)
         return state.withLock { $0.window.refusal(adding: count, at: now, limits: limits) }
     }
@@ -176,7 +181,7 @@ public final class QueueWriter: Sendable {
             for message in messages {
                 let submission = message.submission
                 let count = submission.recipients.count
-                if let refusal = window.refusal(adding: count, at: second, limits: limits) {
+                if enforcesLimits, let refusal = window.refusal(adding: count, at: second, limits: limits) {
                     results.append(.refused(.limitReached(refusal)))
                     continue
                 }

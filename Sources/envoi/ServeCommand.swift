@@ -52,7 +52,7 @@ struct Runtime {
         let registry = PrometheusCollectorRegistry()
         statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))
         store = try ControlPlaneStore(directory: directory)
-        writer = try QueueWriter(store: store, statistics: statistics)
+        writer = try QueueWriter(store: store, statistics: statistics, enforcesLimits: configuration.enforcesLimits)
         let intake = try StoreMessageIntake(store: store, writer: writer, hostname: configuration.smtp.hostname, statistics: statistics)
         self.intake = intake
         let feed = StatisticsFeed(store: store, writer: writer, statistics: statistics, limits: { intake.currentLimits() })

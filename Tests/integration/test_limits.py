@@ -98,3 +98,17 @@ def test_limits_set_takes_effect_without_a_restart(initialised, tenant, server_f
     assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
     assert client.command("RCPT TO:<a@example.org>") == "250 2.1.5 Ok"
     assert client.command("RCPT TO:<b@example.org>") == "455 Maximum messages sent per minute reached : limit is 1"
+
+
+def test_limits_enforce_false_counts_usage_but_refuses_nothing(initialised, tenant, server_factory):
+    initialised.ok("limits", "set", "--per-minute", "1", "--per-day", "1")
+    server = server_factory("limits.enforce=false")
+    client = RawSMTP(server.port, str(initialised.data_dir / "tls" / "certificate.pem")).ready(tenant.username, tenant.password)
+    for attempt in range(2):
+        assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
+        assert client.command(f"RCPT TO:<a{attempt}@example.org>") == "250 2.1.5 Ok"
+        assert client.command(f"RCPT TO:<b{attempt}@example.org>") == "250 2.1.5 Ok"
+        client.command("DATA")
+        client.send(message() + b".\r\n")
+        assert client.reply().startswith("250 2.0.0 Ok: queued as ")
+    assert initialised.json("stats")["minuteUsage"] == 4

@@ -111,13 +111,18 @@ public struct ConfigurationKey: Sendable {
     public static let deliveryWorkers = count("delivery", "workers", 8,
         "Deliveries in flight at once in this process (each destination also has its own slow-start window).")
 
+    public static let limitsEnforce = ConfigurationKey(
+        section: "limits", name: "enforce", defaultValue: "true",
+        summary: "Enforce the tenancy's send limits (true); false only counts usage (to measure what enforcing costs).",
+        check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
+
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS, deliveryRelayCAFile,
         deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial, deliveryRetryFactor,
-        deliveryMaxAge, deliveryWorkers, dnsResolver,
+        deliveryMaxAge, deliveryWorkers, limitsEnforce, dnsResolver,
     ]
 
     /// Keys whose values are secrets: `config show` prints `***` for them.

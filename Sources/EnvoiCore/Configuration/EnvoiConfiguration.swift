@@ -12,6 +12,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var dnsResolver: DNSResolverSetting
     public var smtp: SMTPSettings
     public var delivery: DeliverySettings
+    /// `limits.enforce`.
+    public var enforcesLimits: Bool
 
     /// How accepted mail leaves: relay settings and the retry schedule (seconds).
     public struct DeliverySettings: Sendable, Equatable {
@@ -59,6 +61,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                             authFailureWindow: number(.smtpAuthFailureWindow), commandTimeout: number(.smtpCommandTimeout),
                             dataTimeout: number(.smtpDataTimeout), maximumRecipients: number(.smtpMaxRecipients),
                             shutdownGrace: number(.smtpShutdownGrace))
+        enforcesLimits = value(.limitsEnforce) == "true"
         delivery = DeliverySettings(relayTLS: value(.deliveryRelayTLS), relayCAFile: optional(.deliveryRelayCAFile),
                                     relayVerify: value(.deliveryRelayVerify) == "true", relayUsername: optional(.deliveryRelayUsername),
                                     relayPassword: optional(.deliveryRelayPassword), retryInitial: number(.deliveryRetryInitial),
