@@ -65,11 +65,27 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "SMTPLoad",
+            dependencies: [
+                "SMTPClient",
+                "SMTPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .executableTarget(
             name: "envoi",
             dependencies: [
                 "EnvoiCore",
                 "EnvoiStore",
+                "SMTPClient",
+                "SMTPLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,5 +102,6 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "SMTPLoadTests", dependencies: ["SMTPLoad", "SMTPClient", "SMTPProtocol"]),
     ]
 )

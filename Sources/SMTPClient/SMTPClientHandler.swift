@@ -92,7 +92,7 @@ final class SMTPClientHandler: ChannelInboundHandler {
         // A failed handshake reaches here as an NIOSSL error; anything else (a reset) ends the
         // session as a closed connection.
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            run(machine.tlsFailed(String(describing: error)), context)
+            run(machine.tlsFailed(Self.tlsReason(error)), context)
         } else {
             run(machine.connectionClosed(), context)
         }
@@ -168,6 +168,21 @@ final class SMTPClientHandler: ChannelInboundHandler {
         delivery = nil
         quitting = nil
         return completions
+    }
+
+    /// The reason names of a TLS error (`CERTIFICATE_VERIFY_FAILED`), without BoringSSL's
+    /// error numbers and source paths; the full text when it has none.
+    static func tlsReason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let marker = "OPENSSL_internal:"
+        var reasons: [Substring] = []
+        var rest = text[...]
+        while let range = rest.range(of: marker) {
+            rest = rest[range.upperBound...]
+            let reason = rest.prefix { $0 != " " && $0 != "," && $0 != "]" && $0 != ")" }
+            if !reason.isEmpty && !reasons.contains(reason) { reasons.append(reason) }
+        }
+        return reasons.isEmpty ? text : reasons.joined(separator: ", ")
     }
 
     private func armTimer(_ context: ChannelHandlerContext) {

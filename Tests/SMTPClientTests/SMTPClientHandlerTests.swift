@@ -112,4 +112,16 @@ import Testing
         harness.handler.send(Self.message, promise: late)
         #expect(throws: SMTPClientError.connectionClosed) { try late.futureResult.wait() }
     }
+
+    struct FakeTLSError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    @Test("TLS errors are reported by their reason names, without numbers and source paths")
+    func tlsReason() {
+        let stack = "handshakeFailed(sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:"
+            + "CERTIFICATE_VERIFY_FAILED at /src/handshake.cc:412]))"
+        #expect(SMTPClientHandler.tlsReason(FakeTLSError(description: stack)) == "CERTIFICATE_VERIFY_FAILED")
+        #expect(SMTPClientHandler.tlsReason(FakeTLSError(description: "eof")) == "eof")
+    }
 }
