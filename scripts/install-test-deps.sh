@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the Swift toolchain, idempotently:
-# Debian packages (only those missing) and a Python venv in .venv with the pinned PyPI packages.
+# Debian packages (only those missing), Postfix for the private instances the SMTP client is
+# tested against (scripts/install-postfix.sh), and a Python venv in .venv with the pinned PyPI
+# packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(e2fsprogs)
+DEBIAN_PACKAGES=(e2fsprogs openssl)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
@@ -16,6 +18,8 @@ if ((${#missing[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+scripts/install-postfix.sh
 
 requirements=Tests/integration/requirements.txt
 stamp=.venv/.requirements.sha256
