@@ -75,13 +75,14 @@ sample_memory() {
 # Runs the load against one target and records its JSON report and peak memory.
 measure() {
     local name=$1 port=$2 pids_command=$3 host=${4:-127.0.0.1}
-    local auth=()
-    [[ $name == envoi && -n $envoi_auth ]] && auth=(--auth "$envoi_auth")
+    # Credentials travel in the environment, not on a command line that `ps` shows.
+    local auth=""
+    [[ $name == envoi ]] && auth=$envoi_auth
     echo "== $name: warm-up, then $messages messages over $connections connections" >&2
-    "$envoi" loadgen smtp --host "$host" --port "$port" --connections "$connections" --messages $((connections * 4)) \
-        --size "$size" --starttls $pipelining "${auth[@]}" --timeout "$timeout" --json > /dev/null || true
-    "$envoi" loadgen smtp --host "$host" --port "$port" --connections "$connections" --messages "$messages" \
-        --size "$size" --starttls $pipelining "${auth[@]}" --timeout "$timeout" --json > "$work/$name.json" &
+    ENVOI_LOADGEN_AUTH=$auth "$envoi" loadgen smtp --host "$host" --port "$port" --connections "$connections" \
+        --messages $((connections * 4)) --size "$size" --starttls $pipelining --timeout "$timeout" --json > /dev/null || true
+    ENVOI_LOADGEN_AUTH=$auth "$envoi" loadgen smtp --host "$host" --port "$port" --connections "$connections" \
+        --messages "$messages" --size "$size" --starttls $pipelining --timeout "$timeout" --json > "$work/$name.json" &
     local load=$!
     sample_memory "$load" "$pids_command" "$work/$name.memory"
     wait "$load" || echo "   ($name: not every message got a reply; see the table)" >&2
@@ -126,4 +127,6 @@ for name in targets:
     cell = lambda key: f"{report[key]:>9.2f}" if report.get(key) is not None else f"{'-':>9}"
     print(f"{name:<9}{report.get('messages_per_s', 0):>9.0f}{cell('p50_ms')}{cell('p90_ms')}{cell('p99_ms')}  "
           f"{replies or '-':<24}{rss:>9.1f}{pss:>9.1f}")
+print("memory: peak over the measured run, summed over the server's processes (Postfix: master and every")
+print("daemon); RSS counts shared pages once per process, PSS divides them among the processes sharing them.")
 PYTHON
