@@ -43,7 +43,7 @@ public struct SMTPClientConnection: Sendable {
         let loop = group.next()
         let ready = loop.makePromise(of: SMTPServerCapabilities.self)
         let replyTimeout = TimeAmount(timeouts.reply)
-        let channel = try await ClientBootstrap(group: loop)
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(timeouts.connect))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -52,7 +52,13 @@ public struct SMTPClientConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .connect(host: host, port: port).get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: host, port: port).get()
+        } catch {
+            ready.fail(error)
+            throw error
+        }
         do {
             let handler = try await channel.eventLoop.submit {
                 NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPClientHandler.self), eventLoop: channel.eventLoop)

@@ -58,6 +58,14 @@ final class SMTPClientHandler: ChannelInboundHandler {
         self.context = context
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // A channel torn down before it ever became active still owes its owner an answer.
+        isClosed = true
+        cancelTimer()
+        finish(.connectionClosed).forEach { $0() }
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         run(machine.connected(), context)
         context.fireChannelActive()

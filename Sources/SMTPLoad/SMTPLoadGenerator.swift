@@ -84,7 +84,9 @@ public struct SMTPLoadGenerator: Sendable {
                 host: configuration.host, port: configuration.port, configuration: configuration.clientConfiguration, tls: tls,
                 timeouts: .init(connect: min(remaining, .seconds(10)), reply: remaining, setup: remaining), group: group)
         } catch {
-            tally.fail(share, because: tracker.isExpired ? "run timeout" : Self.describe(error))
+            // The setup's own time limit is the run's deadline: past it, that is the reason.
+            let expired = tracker.isExpired || ContinuousClock.now >= deadline
+            tally.fail(share, because: expired ? "run timeout" : Self.describe(error))
             return tally
         }
         guard tracker.register(connection.channel) else {

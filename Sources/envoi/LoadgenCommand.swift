@@ -55,7 +55,8 @@ struct LoadgenSMTPCommand: ParsableCommand {
 
     /// `USER:PASS` from the flag or the environment; the password goes nowhere but AUTH.
     private func credentials() throws -> SMTPClientCredentials? {
-        guard let value = auth ?? ProcessInfo.processInfo.environment["ENVOI_LOADGEN_AUTH"] else { return nil }
+        let environment = ProcessInfo.processInfo.environment["ENVOI_LOADGEN_AUTH"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let value = auth ?? environment else { return nil }
         guard let colon = value.firstIndex(of: ":"), colon != value.startIndex else {
             throw ValidationError("--auth expects USER:PASS")
         }

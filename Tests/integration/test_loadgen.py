@@ -85,6 +85,17 @@ def test_starttls_auth_and_pipelining_never_print_the_password(sink):
     assert "Sup3r-s3cret-pw" not in result.stdout + result.stderr
 
 
+def test_credentials_can_come_from_the_environment(sink):
+    server = sink(starttls=True)
+    result = subprocess.run([ENVOI, "loadgen", "smtp", "--port", str(server.port), "--messages", "10", "--starttls"],
+                            capture_output=True, text=True, timeout=120,
+                            env={"ENVOI_LOADGEN_AUTH": "envuser:Env-s3cret", "LANG": "C.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    assert "AUTH as envuser" in result.stdout
+    assert replies(result.stdout) == {"250": 10}
+    assert "Env-s3cret" not in result.stdout + result.stderr
+
+
 def test_ca_file_verifies_the_sink_certificate_and_a_wrong_one_fails(sink, tmp_path):
     server = sink(starttls=True)
     ok = loadgen("--port", str(server.port), "--messages", "20", "--starttls", "--ca-file", str(server.certificate))
