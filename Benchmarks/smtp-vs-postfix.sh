@@ -9,9 +9,11 @@
 #   Benchmarks/smtp-vs-postfix.sh [--messages M] [--connections N] [--size BYTES]
 #       [--envoi HOST:PORT --envoi-pid PID [--envoi-auth USER:PASS]] [--no-pipelining] [--timeout S]
 #
-# --envoi adds an already running `envoi serve` (or any SMTP server) as a target; --envoi-pid
-# names its process for the memory column; --envoi-auth (or ENVOI_BENCH_AUTH) is sent over TLS
-# only and never printed. ENVOI_BIN picks the binary (default: release build, else debug).
+# Without --envoi the script prepares a scratch data directory and starts `envoi serve` itself
+# (STARTTLS + AUTH with a fresh credential, durable commit; delivery set to a relay that refuses
+# connections, so accepted messages stay queued as Postfix's are held). --envoi instead measures
+# an already running server; --envoi-pid names its process for the memory column; --envoi-auth
+# (or ENVOI_BENCH_AUTH) is sent over TLS only and never printed. ENVOI_BIN picks the binary (default: release build, else debug).
 # Installs Postfix if missing (scripts/install-postfix.sh); needs root for Postfix's master.
 # Stops everything it started on exit; every run is bounded by --timeout.
 set -euo pipefail
@@ -107,6 +109,15 @@ measure postfix "$postfix_port" postfix_pids
 echo "   postfix queue now holds $(Benchmarks/postfix-instance.sh queued "$work/postfix") messages" >&2
 
 targets=(sink postfix)
+if [[ -z $envoi_target ]]; then
+    source Benchmarks/envoi-lib.sh
+    ENVOI=$envoi
+    envoi_prepare "$work/envoi-data"
+    envoi_start "$work/envoi-data" --set delivery.mode=relay --set delivery.relay_host=127.0.0.1:1 \
+        --set delivery.relay_tls=none --set delivery.retry_initial=86400 --set delivery.workers=1
+    envoi_target="127.0.0.1:$ENVOI_PORT" envoi_pid=$ENVOI_PID envoi_auth=$ENVOI_AUTH
+    trap 'envoi_stop; cleanup' EXIT INT TERM
+fi
 if [[ -n $envoi_target ]]; then
     measure envoi "${envoi_target##*:}" envoi_pids "${envoi_target%:*}"
     targets+=(envoi)
