@@ -17,6 +17,7 @@ envoi_prepare() {
     json=$("$ENVOI" --data-dir "$dir" credential create --user "$user" --output json)
     ENVOI_AUTH=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["credential"]["username"] + ":" + d["password"])' <<<"$json")
     "$ENVOI" --data-dir "$dir" sender create --email load@example.com >/dev/null
+    "$ENVOI" --data-dir "$dir" sender create --email loadgen@envoi.test >/dev/null  # loadgen's default sender
     "$ENVOI" --data-dir "$dir" limits set --per-minute 10000000 --per-day 1000000000 >/dev/null
 }
 
