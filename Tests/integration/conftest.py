@@ -72,7 +72,8 @@ class Server:
     """A running `envoi serve` on free loopback ports, stopped with SIGTERM at the end."""
 
     def __init__(self, envoi: Envoi, *settings: str, listeners=2):
-        args = [ENVOI, "--data-dir", str(envoi.data_dir), "serve", "--set", "smtp.listen=" + ",".join(["127.0.0.1:0"] * listeners)]
+        args = [ENVOI, "--data-dir", str(envoi.data_dir), "serve", "--set", "smtp.listen=" + ",".join(["127.0.0.1:0"] * listeners),
+                "--set", "https.listen=127.0.0.1:0"]
         for setting in settings:
             args += ["--set", setting]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=envoi.env)
@@ -81,8 +82,9 @@ class Server:
         threading.Thread(target=self._pump, args=(self.process.stdout, self.lines.put), daemon=True).start()
         threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True).start()
         self.smtp_ports = []
+        self.https_port = None
         deadline = time.monotonic() + 30
-        while len(self.smtp_ports) < listeners and time.monotonic() < deadline:
+        while (len(self.smtp_ports) < listeners or self.https_port is None) and time.monotonic() < deadline:
             try:
                 line = self.lines.get(timeout=0.5)
             except queue.Empty:
@@ -91,11 +93,15 @@ class Server:
                 continue
             if line.startswith("smtp listening on "):
                 self.smtp_ports.append(int(line.rsplit(":", 1)[1]))
-        if len(self.smtp_ports) < listeners:
+            elif line.startswith("https listening on "):
+                self.https_port = int(line.rsplit(":", 1)[1])
+        if len(self.smtp_ports) < listeners or self.https_port is None:
             self.process.kill()
             self.process.wait(timeout=10)
             raise AssertionError(f"envoi serve did not start: {''.join(self.stderr_lines)}")
         self.port = self.smtp_ports[0]
+        # No trailing slash: the SDK would sign `//20170907/…` and send `/20170907/…`.
+        self.https_endpoint = f"https://127.0.0.1:{self.https_port}"
 
     @staticmethod
     def _pump(stream, sink):
