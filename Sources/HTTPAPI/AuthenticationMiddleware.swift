@@ -1,3 +1,4 @@
+import _CryptoExtras
 import EnvoiCore
 import Foundation
 import HTTPTypes
@@ -18,6 +19,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     let callers: any CallerDirectory
+    /// Recent key lookups, so that a busy key costs no store round trip per request.
+    let cache: CallerCache
     let limiter: RequestRateLimiter
     let bodyLimit: @Sendable (Request) -> BodyLimit
     let now: @Sendable () -> Date
@@ -49,11 +52,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let signingString = try SignatureVerifier.signingString(authorization, request: signed)
         let dateHeader = authorization.headers.contains("date") ? request.headers[.date] : request.headers[Self.xDate]
         try SignatureVerifier.checkDate(dateHeader, now: now())
-        guard let tenancy = OCID(keyID.tenancy, type: .tenancy), let user = OCID(keyID.user, type: .user),
-              let key = try await callers.signingKey(tenancy: tenancy, user: user, fingerprint: keyID.fingerprint) else {
-            throw APIError.notAuthenticated("Unknown key: no API key with this keyId is registered")
-        }
-        try SignatureVerifier.verify(signature: authorization.signature, signingString: signingString, publicKeyPEM: key)
+        let (key, access) = try await resolve(keyID, keyId: authorization.keyId)
+        try SignatureVerifier.verify(signature: authorization.signature, signingString: signingString, publicKey: key)
         guard limiter.admit(authorization.keyId) else { throw APIError.tooManyRequests }
         var context = context
         if ["POST", "PUT", "PATCH"].contains(method) {
@@ -61,8 +61,21 @@ struct AuthenticationMiddleware: RouterMiddleware {
             try SignatureVerifier.checkBody(context.body, contentLength: request.headers[.contentLength],
                                             digest: request.headers[Self.xContentSHA256])
         }
-        context.caller = try await callers.access(for: user)
+        context.caller = access
         return try await next(request, context)
+    }
+
+    /// The registered key of `keyID` and what its user may do, from the cache or the store.
+    private func resolve(_ keyID: SigningKeyID, keyId: String) async throws -> (_RSA.Signing.PublicKey, CallerAccess) {
+        if let entry = cache.entry(for: keyId) { return (entry.key, entry.access) }
+        guard let tenancy = OCID(keyID.tenancy, type: .tenancy), let user = OCID(keyID.user, type: .user),
+              let pem = try await callers.signingKey(tenancy: tenancy, user: user, fingerprint: keyID.fingerprint) else {
+            throw APIError.notAuthenticated("Unknown key: no API key with this keyId is registered")
+        }
+        let key = try SignatureVerifier.publicKey(pem)
+        let access = try await callers.access(for: user)
+        cache.store(keyId, key: key, access: access)
+        return (key, access)
     }
 
     /// The body, refused with 413 as soon as its declared length is over the limit, or once more

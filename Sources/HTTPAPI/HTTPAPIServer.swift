@@ -50,8 +50,10 @@ public enum HTTPAPI {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         let controlLimit = configuration.controlPlaneBodyLimit
+        let seconds = clock ?? RequestRateLimiter.monotonicSeconds
         router.add(middleware: AuthenticationMiddleware(
-            callers: backend, limiter: RequestRateLimiter(requestsPerSecond: configuration.requestsPerSecond, now: clock ?? RequestRateLimiter.monotonicSeconds),
+            callers: backend, cache: CallerCache(now: seconds),
+            limiter: RequestRateLimiter(requestsPerSecond: configuration.requestsPerSecond, now: seconds),
             bodyLimit: { request in
                 if request.uri.path.hasPrefix("/20220926/") {
                     let limit = intake.currentMaximumMessageSize()

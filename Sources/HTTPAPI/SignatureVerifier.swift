@@ -51,12 +51,17 @@ enum SignatureVerifier {
         return lines.joined(separator: "\n")
     }
 
-    /// Checks the RSASSA-PKCS1-v1_5 / SHA-256 signature with the registered public key.
-    static func verify(signature: String, signingString: String, publicKeyPEM: String) throws(APIError) {
-        guard let bytes = Data(base64Encoded: signature) else { throw .notAuthenticated("Bad signature: the signature is not base64") }
-        guard let key = try? _RSA.Signing.PublicKey(pemRepresentation: publicKeyPEM) else {
+    /// The registered PEM public key, parsed.
+    static func publicKey(_ pem: String) throws(APIError) -> _RSA.Signing.PublicKey {
+        guard let key = try? _RSA.Signing.PublicKey(pemRepresentation: pem) else {
             throw .notAuthenticated("Unknown key: the registered key cannot be read")
         }
+        return key
+    }
+
+    /// Checks the RSASSA-PKCS1-v1_5 / SHA-256 signature with the registered public key.
+    static func verify(signature: String, signingString: String, publicKey key: _RSA.Signing.PublicKey) throws(APIError) {
+        guard let bytes = Data(base64Encoded: signature) else { throw .notAuthenticated("Bad signature: the signature is not base64") }
         let valid = key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: bytes), for: Data(signingString.utf8),
                                          padding: .insecurePKCS1v1_5)
         guard valid else { throw .notAuthenticated("Bad signature: the signature does not verify with the registered key") }

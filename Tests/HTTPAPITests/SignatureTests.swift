@@ -127,6 +127,18 @@ import Testing
         }
     }
 
+    @Test func aDeletedKeyStopsWorkingOnceItsCacheEntryExpires() async throws {
+        let fixture = try APIFixture()
+        let target = Self.configurationPath + fixture.tenancy.rawValue
+        try await fixture.withClient { client in
+            #expect(try await client.signed(fixture.adminKey, .get, target).status == .ok)
+            for key in try fixture.store.apiKeys() { try fixture.store.deleteApiKey(key.id) }
+            fixture.clock.advance(by: 6)
+            let refused = try await client.signed(fixture.adminKey, .get, target)
+            #expect(refused.status == .unauthorized && refused.message?.hasPrefix("Unknown key") == true)
+        }
+    }
+
     @Test func publicPathsNeedNoSignature() async throws {
         let fixture = try APIFixture()
         try await fixture.withClient { client in
