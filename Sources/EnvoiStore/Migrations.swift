@@ -207,6 +207,39 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4-https-api") { db in
+            try db.execute(sql: """
+                -- Work requests of email domain operations (completed synchronously: SUCCEEDED).
+                CREATE TABLE work_request (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    compartment_id TEXT NOT NULL,
+                    operation_type TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    resources TEXT NOT NULL,
+                    percent_complete REAL NOT NULL,
+                    time_accepted DATETIME NOT NULL,
+                    time_started DATETIME,
+                    time_finished DATETIME
+                );
+                CREATE INDEX work_request_compartment ON work_request(compartment_id, time_accepted);
+                CREATE TABLE work_request_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    work_request_id TEXT NOT NULL REFERENCES work_request(id) ON DELETE CASCADE,
+                    message TEXT NOT NULL,
+                    timestamp DATETIME NOT NULL
+                );
+                CREATE INDEX work_request_log_request ON work_request_log(work_request_id);
+                -- Answers to HTTPS submissions that named a messageId, kept 24 hours for retries.
+                CREATE TABLE api_submission (
+                    user_id TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    response TEXT NOT NULL,
+                    time_created DATETIME NOT NULL,
+                    PRIMARY KEY (user_id, message_id)
+                );
+                CREATE INDEX api_submission_time ON api_submission(time_created);
+                """)
+        }
         return migrator
     }
 }

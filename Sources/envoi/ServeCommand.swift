@@ -3,6 +3,7 @@ import Delivery
 import EnvoiCore
 import EnvoiStore
 import Foundation
+import HTTPAPI
 import Logging
 import MetricsEndpoint
 import NIOCore
@@ -11,11 +12,12 @@ import Prometheus
 import ServiceLifecycle
 import SMTPProtocol
 import SMTPServer
+import Synchronization
 
 /// `envoi serve`: the data planes, headless, until SIGTERM or SIGINT (graceful: stop accepting,
 /// let sessions in DATA finish, flush the queue writer, exit 0).
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the SMTP data plane (headless).")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the SMTP and HTTPS data planes and the HTTPS control plane (headless).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -38,6 +40,7 @@ struct Runtime {
     let feed: StatisticsFeed
     let metrics: MetricsEndpoint?
     let delivery: DeliveryScheduler
+    let https: HTTPAPIServer
     let logger: Logger
 
     init(configuration: EnvoiConfiguration) throws {
@@ -62,7 +65,8 @@ struct Runtime {
                 Runtime.announce("metrics listening on \(bound.hostPort)")
             }
         }
-        let tls = try TLSFiles(configuration: configuration, directory: directory).serverContext()
+        let tlsFiles = try TLSFiles(configuration: configuration, directory: directory)
+        let tls = try tlsFiles.serverContext()
         let settings = configuration.smtp
         let listener = SMTPListenerConfiguration(
             listen: configuration.smtpListen, hostname: settings.hostname, tls: tls,
@@ -73,8 +77,16 @@ struct Runtime {
         delivery = DeliveryScheduler(store: store, transport: try Self.transport(configuration, store: store),
                                      configuration: Self.deliveryConfiguration(configuration.delivery),
                                      statistics: statistics, logger: logger)
+        let smtpBound = BoundAddress(configuration.smtpListen.first?.description ?? "")
         smtp = SMTPServer(configuration: listener, intake: intake, statistics: statistics, logger: logger) { address in
+            smtpBound.set(address.hostPort)
             Runtime.announce("smtp listening on \(address.hostPort)")
+        }
+        let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
+                                       smtpSubmitEndpoint: { smtpBound.value })
+        https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
+                                  backend: StoreControlPlane(store: store), logger: logger) { address in
+            Runtime.announce("https listening on \(address.hostPort)")
         }
     }
 
@@ -84,7 +96,7 @@ struct Runtime {
                 services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake)),
                            .init(service: delivery)]
                     + (metrics.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
-                    + [.init(service: smtp)],
+                    + [.init(service: smtp), .init(service: https)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -154,6 +166,15 @@ struct LimitsReloader: Service {
             }
         }
     }
+}
+
+/// The first address a listener actually bound (port 0 resolved), for the configuration operation.
+final class BoundAddress: Sendable {
+    private let address: Mutex<String>
+    init(_ configured: String) { address = Mutex(configured) }
+    /// Keeps the first bound address.
+    func set(_ bound: String) { address.withLock { if $0.hasSuffix(":0") || $0.isEmpty { $0 = bound } } }
+    var value: String { address.withLock { $0 } }
 }
 
 extension SocketAddress {

@@ -23,12 +23,22 @@ struct TLSFiles {
     }
 
     func serverContext() throws -> NIOSSLContext {
+        let tls = try serverConfiguration()
+        do {
+            return try NIOSSLContext(configuration: tls)
+        } catch {
+            throw ConfigurationErrorMessage("cannot load the TLS certificate \(certificatePath) and key \(keyPath): \(error)")
+        }
+    }
+
+    /// The server configuration (TLS 1.2 minimum) that SMTP's STARTTLS and the HTTPS API share.
+    func serverConfiguration() throws -> TLSConfiguration {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
             var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             tls.minimumTLSVersion = .tlsv12
-            return try NIOSSLContext(configuration: tls)
+            return tls
         } catch {
             throw ConfigurationErrorMessage("cannot load the TLS certificate \(certificatePath) and key \(keyPath): \(error)")
         }

@@ -72,7 +72,8 @@ class Server:
     """A running `envoi serve` on free loopback ports, stopped with SIGTERM at the end."""
 
     def __init__(self, envoi: Envoi, *settings: str, listeners=2):
-        args = [ENVOI, "--data-dir", str(envoi.data_dir), "serve", "--set", "smtp.listen=" + ",".join(["127.0.0.1:0"] * listeners)]
+        args = [ENVOI, "--data-dir", str(envoi.data_dir), "serve", "--set", "smtp.listen=" + ",".join(["127.0.0.1:0"] * listeners),
+                "--set", "https.listen=127.0.0.1:0"]
         for setting in settings:
             args += ["--set", setting]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=envoi.env)
@@ -81,8 +82,9 @@ class Server:
         threading.Thread(target=self._pump, args=(self.process.stdout, self.lines.put), daemon=True).start()
         threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True).start()
         self.smtp_ports = []
-        self.ports = {}  # kind ("metrics", "https") -> port
-        expected = {setting.split(".")[0] for setting in settings if setting.split("=")[0].endswith(".listen")} - {"smtp"}
+        self.ports = {}  # kind ("https", "metrics") -> port
+        expected = {"https"} | {setting.split(".")[0] for setting in settings if setting.split("=")[0].endswith(".listen")}
+        expected.discard("smtp")
         deadline = time.monotonic() + 30
         while (len(self.smtp_ports) < listeners or not expected <= set(self.ports)) and time.monotonic() < deadline:
             try:
@@ -102,7 +104,10 @@ class Server:
             self.process.kill()
             self.process.wait(timeout=10)
             raise AssertionError(f"envoi serve did not start: {''.join(self.stderr_lines)}")
+        self.https_port = self.ports["https"]
         self.port = self.smtp_ports[0]
+        # No trailing slash: the SDK would sign `//20170907/…` and send `/20170907/…`.
+        self.https_endpoint = f"https://127.0.0.1:{self.https_port}"
 
     @staticmethod
     def _pump(stream, sink):

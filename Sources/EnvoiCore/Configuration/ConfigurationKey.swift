@@ -36,6 +36,8 @@ public struct ConfigurationKey: Sendable {
         section: "https", name: "listen", defaultValue: "127.0.0.1:8443",
         summary: "HTTPS API listener, host:port.",
         check: { HostPort(parsing: $0) == nil ? "expected host:port" : nil })
+    public static let httpsRequestsPerSecond = count("https", "requests_per_second", 100,
+        "Requests per second one API key may make (burst: the same number); beyond: 429 TooManyRequests.")
     public static let metricsListen = ConfigurationKey(
         section: "metrics", name: "listen", defaultValue: "",
         summary: "Prometheus /metrics listener, host:port; empty turns it off.",
@@ -120,9 +122,9 @@ public struct ConfigurationKey: Sendable {
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
-        httpsListen, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS, deliveryRelayCAFile,
-        deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial, deliveryRetryFactor,
-        deliveryMaxAge, deliveryWorkers, limitsEnforce, dnsResolver,
+        httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
+        deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
+        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, limitsEnforce, dnsResolver,
     ]
 
     /// Keys whose values are secrets: `config show` prints `***` for them.

@@ -4,6 +4,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var dataDirectory: String
     public var smtpListen: [HostPort]
     public var httpsListen: HostPort
+    /// Requests per second one API key may make (`https.requests_per_second`).
+    public var httpsRequestsPerSecond: Int
     public var metricsListen: HostPort?
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
@@ -48,6 +50,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         dataDirectory = value(.dataDirectory)
         smtpListen = value(.smtpListen).split(separator: ",").compactMap { HostPort(parsing: String($0)) }
         httpsListen = HostPort(parsing: value(.httpsListen))!
+        httpsRequestsPerSecond = Int(value(.httpsRequestsPerSecond))!
         metricsListen = optional(.metricsListen).flatMap(HostPort.init(parsing:))
         tlsCertificatePath = optional(.tlsCertificate)
         tlsKeyPath = optional(.tlsKey)

@@ -1,11 +1,11 @@
-/// Answers "may a member of these groups use email in this compartment?" from the tenancy's
+/// Answers "may a member of these groups <verb> email in this compartment?" from the tenancy's
 /// compartment tree and policies. Pure: built from values read in one store transaction.
 public struct PolicyEvaluator: Sendable {
     private let compartments: [OCID: Compartment]
     private let children: [OCID: [Compartment]]
     private let rootID: OCID?
-    /// Per statement: the compartment it grants in (resolved once), and to whom.
-    private let grants: [(subject: PolicyStatement.Subject, compartment: OCID)]
+    /// Per statement: the compartment it grants in (resolved once), to whom, and which verb.
+    private let grants: [(subject: PolicyStatement.Subject, compartment: OCID, verb: PolicyStatement.Verb)]
 
     /// `policies` whose statements do not parse, or name compartments that do not exist, grant nothing.
     public init(compartments: [Compartment], policies: [Policy]) {
@@ -18,10 +18,10 @@ public struct PolicyEvaluator: Sendable {
         self.compartments = byID
         self.children = children
         self.rootID = compartments.first(where: \.isRoot)?.id
-        var grants: [(PolicyStatement.Subject, OCID)] = []
+        var grants: [(PolicyStatement.Subject, OCID, PolicyStatement.Verb)] = []
         for policy in policies where policy.lifecycleState == .active {
             for text in policy.statements {
-                guard let statement = try? PolicyStatement(parsing: text), statement.grantsSending else { continue }
+                guard let statement = try? PolicyStatement(parsing: text) else { continue }
                 let target: OCID?
                 switch statement.location {
                 case .tenancy:
@@ -33,7 +33,7 @@ public struct PolicyEvaluator: Sendable {
                 }
                 // A policy governs only its own compartment's subtree.
                 if let target, Self.isAncestor(policy.compartmentId, of: target, in: byID) {
-                    grants.append((statement.subject, target))
+                    grants.append((statement.subject, target, statement.verb))
                 }
             }
         }
@@ -42,6 +42,13 @@ public struct PolicyEvaluator: Sendable {
 
     /// True when a user in `groups` (ids and names) may use email in `compartment`.
     public func mayUseEmail(groups: [Group], in compartment: OCID) -> Bool {
+        permits(groups: groups, .use, in: compartment)
+    }
+
+    /// True when a statement grants one of `groups` (ids and names) `verb` or a stronger verb on
+    /// email in `compartment` or an ancestor: `inspect` lists, `read` gets, `use` sends,
+    /// `manage` creates, updates and deletes (the cloud service's verb ladder).
+    public func permits(groups: [Group], _ verb: PolicyStatement.Verb, in compartment: OCID) -> Bool {
         let names = Set(groups.map { $0.name.lowercased() })
         let ids = Set(groups.map(\.id))
         return grants.contains { grant in
@@ -51,7 +58,7 @@ public struct PolicyEvaluator: Sendable {
             case .groupID(let id): subjectMatches = ids.contains(id)
             case .groupName(let name): subjectMatches = names.contains(name.lowercased())
             }
-            return subjectMatches && Self.isAncestor(grant.compartment, of: compartment, in: compartments)
+            return subjectMatches && grant.verb >= verb && Self.isAncestor(grant.compartment, of: compartment, in: compartments)
         }
     }
 

@@ -1,0 +1,76 @@
+import Foundation
+
+// The control plane as the HTTPS API sees it: capabilities, each implemented over the store
+// (EnvoiStore) and called from request handlers. Every method may block on storage, so
+// implementations run it off the event loops. Failures are `ControlPlaneError`s (which the API
+// answers as such) or storage errors (answered as a generic 500).
+
+/// The public keys that verify request signatures (spec/OCI-API.md §7), and what their owners may do.
+public protocol CallerDirectory: Sendable {
+    /// The PEM public key `user` of `tenancy` registered under `fingerprint`; nil when there is
+    /// none (or the tenancy is not this one), which the API answers with 401.
+    func signingKey(tenancy: OCID, user: OCID, fingerprint: String) async throws -> String?
+
+    /// The caller's groups and the policies that apply to them.
+    func access(for user: OCID) async throws -> CallerAccess
+}
+
+/// Approved senders.
+public protocol SenderStore: Sendable {
+    func createSender(email: String, compartment: OCID) async throws -> Sender
+    func sender(_ id: OCID) async throws -> Sender
+    func senders(_ query: SenderQuery) async throws -> ListPage<Sender>
+    func deleteSender(_ id: OCID) async throws
+}
+
+/// The tenancy-wide suppression list.
+public protocol SuppressionStore: Sendable {
+    /// Adds an address with reason MANUAL (lower-cased, as the cloud service does).
+    func addSuppression(email: String) async throws -> Suppression
+    func suppression(_ id: OCID) async throws -> Suppression
+    func suppressions(_ query: SuppressionQuery) async throws -> ListPage<Suppression>
+    func removeSuppression(_ id: OCID) async throws
+}
+
+/// Email domains; every change is recorded as a SUCCEEDED work request.
+public protocol EmailDomainStore: Sendable {
+    func createEmailDomain(name: String, compartment: OCID, description: String?) async throws -> (EmailDomain, WorkRequest)
+    func emailDomain(_ id: OCID) async throws -> EmailDomain
+    func emailDomains(_ query: EmailDomainQuery) async throws -> ListPage<EmailDomain>
+    /// Changes the description (nil leaves it as it is).
+    func updateEmailDomain(_ id: OCID, description: String?) async throws -> (EmailDomain, WorkRequest)
+    func deleteEmailDomain(_ id: OCID) async throws -> WorkRequest
+}
+
+/// Work requests of domain operations.
+public protocol WorkRequestStore: Sendable {
+    func workRequest(_ id: OCID) async throws -> WorkRequest
+    func workRequests(_ query: WorkRequestQuery) async throws -> ListPage<WorkRequest>
+    func workRequestLogs(_ id: OCID) async throws -> [WorkRequestLogEntry]
+}
+
+/// SMTP credentials (the Identity API subset).
+public protocol CredentialStore: Sendable {
+    /// Creates a credential; the password is returned here and never again.
+    func createCredential(user: OCID, description: String) async throws -> (SmtpCredential, password: String)
+    func credentials(user: OCID) async throws -> [SmtpCredential]
+    func credential(_ id: OCID) async throws -> SmtpCredential
+    func deleteCredential(_ id: OCID) async throws
+}
+
+/// The answers given to HTTPS submissions that named their `messageId`, kept 24 hours so that a
+/// client's retry of an accepted submission gets the original answer and enqueues nothing.
+public protocol SubmissionLedger: Sendable {
+    /// The response body recorded for `messageId` from `user` since `since`, if any.
+    func recordedResponse(user: OCID, messageId: String, since: Date) async throws -> String?
+    /// Records the response body given for `messageId`.
+    func recordResponse(user: OCID, messageId: String, response: String) async throws
+}
+
+/// The tenancy-wide facts the configuration operation reports.
+public protocol TenancyDirectory: Sendable {
+    /// The tenancy (root compartment) id.
+    func tenancyID() async throws -> OCID
+    /// Whether `compartment` exists.
+    func compartmentExists(_ compartment: OCID) async throws -> Bool
+}

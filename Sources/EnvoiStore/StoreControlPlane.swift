@@ -1,0 +1,137 @@
+import EnvoiCore
+import Foundation
+import GRDB
+
+/// The control plane's capabilities (EnvoiCore's `SenderStore`, `SuppressionStore`, …) over the
+/// SQLite store, for the HTTPS API. Every call runs the synchronous store on a worker thread,
+/// never on an event loop or a cooperative thread.
+public final class StoreControlPlane: Sendable {
+    let store: ControlPlaneStore
+
+    public init(store: ControlPlaneStore) {
+        self.store = store
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (ControlPlaneStore) throws -> T) async throws -> T {
+        try await Blocking.run { [store] in try body(store) }
+    }
+}
+
+extension StoreControlPlane: CallerDirectory {
+    public func signingKey(tenancy: OCID, user: OCID, fingerprint: String) async throws -> String? {
+        try await run { store in
+            guard try store.tenancy().id == tenancy else { return nil }
+            return try store.apiPublicKey(user: user, fingerprint: fingerprint)?.pemRepresentation
+        }
+    }
+
+    public func access(for user: OCID) async throws -> CallerAccess {
+        try await run { store in
+            try store.read { db in
+                let compartments = try Row.fetchAll(db, sql: "SELECT * FROM compartment").map(Compartment.init(row:))
+                let policies = try Row.fetchAll(db, sql: "SELECT * FROM policy").map(Policy.init(row:))
+                return CallerAccess(user: user, tenancy: try ControlPlaneStore.tenancy(db).id,
+                                    groups: try ControlPlaneStore.groups(db, ofUser: user),
+                                    policies: PolicyEvaluator(compartments: compartments, policies: policies))
+            }
+        }
+    }
+}
+
+extension StoreControlPlane: TenancyDirectory {
+    public func tenancyID() async throws -> OCID {
+        try await run { try $0.tenancy().id }
+    }
+
+    public func compartmentExists(_ compartment: OCID) async throws -> Bool {
+        try await run { store in
+            try store.read { db in try Row.fetchOne(db, sql: "SELECT 1 FROM compartment WHERE id = ?", arguments: [compartment.rawValue]) != nil }
+        }
+    }
+}
+
+extension StoreControlPlane: SenderStore {
+    public func createSender(email: String, compartment: OCID) async throws -> Sender {
+        try await run { try $0.createSender(email: email, compartment: compartment) }
+    }
+
+    public func sender(_ id: OCID) async throws -> Sender { try await run { try $0.sender(id) } }
+    public func senders(_ query: SenderQuery) async throws -> ListPage<Sender> { try await run { try $0.senders(query) } }
+    public func deleteSender(_ id: OCID) async throws { try await run { try $0.deleteSender(id) } }
+}
+
+extension StoreControlPlane: SuppressionStore {
+    public func addSuppression(email: String) async throws -> Suppression {
+        try await run { try $0.addSuppression(email: email, reason: .manual) }
+    }
+
+    public func suppression(_ id: OCID) async throws -> Suppression { try await run { try $0.suppression(id) } }
+    public func suppressions(_ query: SuppressionQuery) async throws -> ListPage<Suppression> { try await run { try $0.suppressions(query) } }
+    public func removeSuppression(_ id: OCID) async throws { try await run { try $0.removeSuppression(id) } }
+}
+
+extension StoreControlPlane: EmailDomainStore {
+    public func createEmailDomain(name: String, compartment: OCID, description: String?) async throws -> (EmailDomain, WorkRequest) {
+        try await run { store in
+            let domain = try store.createEmailDomain(name: name, compartment: compartment, description: description)
+            let request = try store.recordWorkRequest(.createEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
+                                                      action: .created, resource: domain.id, entityUri: Self.uri(domain.id),
+                                                      log: "Created email domain \(domain.name)")
+            return (domain, request)
+        }
+    }
+
+    public func emailDomain(_ id: OCID) async throws -> EmailDomain { try await run { try $0.emailDomain(id) } }
+    public func emailDomains(_ query: EmailDomainQuery) async throws -> ListPage<EmailDomain> { try await run { try $0.emailDomains(query) } }
+
+    public func updateEmailDomain(_ id: OCID, description: String?) async throws -> (EmailDomain, WorkRequest) {
+        try await run { store in
+            let domain = try store.updateEmailDomain(id, description: description)
+            let request = try store.recordWorkRequest(.updateEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
+                                                      action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
+                                                      log: "Updated email domain \(domain.name)")
+            return (domain, request)
+        }
+    }
+
+    public func deleteEmailDomain(_ id: OCID) async throws -> WorkRequest {
+        try await run { store in
+            let domain = try store.emailDomain(id)
+            try store.deleteEmailDomain(id)
+            return try store.recordWorkRequest(.deleteEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
+                                               action: .deleted, resource: id, entityUri: nil, log: "Deleted email domain \(domain.name)")
+        }
+    }
+
+    static func uri(_ domain: OCID) -> String { "/20170907/emailDomains/\(domain)" }
+}
+
+extension StoreControlPlane: WorkRequestStore {
+    public func workRequest(_ id: OCID) async throws -> WorkRequest { try await run { try $0.workRequest(id) } }
+    public func workRequests(_ query: WorkRequestQuery) async throws -> ListPage<WorkRequest> { try await run { try $0.workRequests(query) } }
+    public func workRequestLogs(_ id: OCID) async throws -> [WorkRequestLogEntry] { try await run { try $0.workRequestLogs(id) } }
+}
+
+extension StoreControlPlane: CredentialStore {
+    public func createCredential(user: OCID, description: String) async throws -> (SmtpCredential, password: String) {
+        try await run { try $0.createCredential(user: user, description: description) }
+    }
+
+    public func credentials(user: OCID) async throws -> [SmtpCredential] { try await run { try $0.credentials(user: user) } }
+
+    public func credential(_ id: OCID) async throws -> SmtpCredential {
+        try await run { store in try store.read { db in SmtpCredential(row: try ControlPlaneStore.fetch(db, "smtp_credential", .credential, id)) } }
+    }
+
+    public func deleteCredential(_ id: OCID) async throws { try await run { try $0.deleteCredential(id) } }
+}
+
+extension StoreControlPlane: SubmissionLedger {
+    public func recordedResponse(user: OCID, messageId: String, since: Date) async throws -> String? {
+        try await run { try $0.recordedSubmission(user: user, messageId: messageId, since: since) }
+    }
+
+    public func recordResponse(user: OCID, messageId: String, response: String) async throws {
+        try await run { try $0.recordSubmission(user: user, messageId: messageId, response: response) }
+    }
+}

@@ -1,0 +1,131 @@
+import EnvoiCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MailMessage
+
+/// The data plane (`/20220926`, spec/OCI-API.md §3): submitEmail composes the message from JSON,
+/// submitRawEmail takes it as sent. Both go through the same `MessageIntake` as SMTP, so
+/// authorisation, suppression, limits, size and the durable commit are SMTP's.
+struct DataPlaneRoutes: Sendable {
+    let intake: any MessageIntake
+    let ledger: any SubmissionLedger
+    let now: @Sendable () -> Date
+
+    static let senderHeader = HTTPField.Name("sender")!
+    static let recipientsHeader = HTTPField.Name("recipients")!
+    static let compartmentHeader = HTTPField.Name("compartment-id")!
+    /// The media types submitRawEmail accepts.
+    static let rawContentTypes: Set<String> = ["message/rfc822", "message/global"]
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/20220926/actions/submitEmail") { _, context in try await submitEmail(context) }
+        router.post("/20220926/actions/submitRawEmail") { request, context in try await submitRawEmail(request, context) }
+    }
+
+    func submitEmail(_ context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let checked = try JSONCoding.decode(SubmitEmailDetails.self, from: context.body).checked()
+        if let id = checked.messageID, let recorded = try await ledger.recordedResponse(user: caller.user, messageId: id.value, since: since()) {
+            return JSONCoding.rawResponse(Data(recorded.utf8))
+        }
+        let messageID = checked.messageID ?? MessageID.generate(domain: checked.from.address.domain)
+        let draft = MessageDraft(from: checked.from, to: checked.to, cc: checked.cc, bcc: checked.bcc, replyTo: checked.replyTo,
+                                 subject: checked.subject, body: checked.body, customHeaders: checked.customHeaders,
+                                 messageID: messageID, date: MessageDate(now()))
+        let everyone = checked.to + checked.cc + checked.bcc
+        let (queueID, suppressed) = try await submit(MessageComposer.compose(draft), from: checked.from.address,
+                                                     recipients: everyone.map(\.address), compartment: checked.compartment, caller: caller)
+        let suppressedMailboxes = suppressed.map { address in everyone.first { $0.address == address } ?? Mailbox(address: address) }
+        let answer = EmailSubmittedResponse(messageId: messageID.value, envelopeId: queueID,
+                                            suppressedRecipients: suppressedMailboxes.map { EmailAddressDetails(email: $0.address.description, name: $0.displayName) })
+        return try await respond(answer, ledgerKey: checked.messageID?.value, caller: caller)
+    }
+
+    func submitRawEmail(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard Self.rawContentTypes.contains(mediaType) else {
+            throw APIError.invalid("Invalid value for content-type: expected message/rfc822 or message/global")
+        }
+        guard let senderText = request.headers[Self.senderHeader], !senderText.isEmpty else {
+            throw APIError.missing("Required attribute sender cannot be empty or null")
+        }
+        guard let compartmentText = request.headers[Self.compartmentHeader], !compartmentText.isEmpty else {
+            throw APIError.missing("Required attribute sender compartmentId cannot be empty or null")
+        }
+        let recipientTexts = (request.headers[Self.recipientsHeader] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !recipientTexts.isEmpty else { throw APIError.missing("Required attribute recipients must contain to, cc or bcc recipients") }
+        guard recipientTexts.count <= SubmitEmailDetails.maximumRecipients else {
+            throw APIError.invalid("maxItems: \(SubmitEmailDetails.maximumRecipients), for recipients in To:, CC: and BCC: fields")
+        }
+        let sender = try EmailAddressDetails(email: senderText).mailbox().address
+        let recipients = try recipientTexts.map { try EmailAddressDetails(email: $0).mailbox().address }
+        let compartment: OCID
+        do { compartment = try ControlPlaneRules.compartmentID(compartmentText, field: "compartment-id") } catch {
+            throw APIError(.badRequest, .invalidParameter, error.message)
+        }
+        let message = LineEndings.crlf(context.body)
+        let callerMessageID = (try? ParsedMessage(parsing: message))?.header.first(named: "Message-ID").map {
+            $0.value.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        }
+        let ledgerKey = callerMessageID.map { "rfc822:" + $0 }
+        if let ledgerKey, let recorded = try await ledger.recordedResponse(user: caller.user, messageId: ledgerKey, since: since()) {
+            return JSONCoding.rawResponse(Data(recorded.utf8))
+        }
+        let (queueID, suppressed) = try await submit(message, from: sender, recipients: recipients, compartment: compartment, caller: caller)
+        let answer = EmailRawSubmittedResponse(messageId: callerMessageID, envelopeId: queueID, suppressedRecipients: suppressed.map(\.description))
+        return try await respond(answer, ledgerKey: ledgerKey, caller: caller)
+    }
+
+    /// Screens the recipients (suppression list, early limit check), then commits through the
+    /// intake. Returns the queue id and the suppressed recipients.
+    private func submit(_ message: [UInt8], from sender: EmailAddress, recipients: [EmailAddress], compartment: OCID,
+                        caller: CallerAccess) async throws -> (String, [EmailAddress]) {
+        let limit = intake.currentMaximumMessageSize()
+        guard message.count <= limit else { throw IntakeRefusal.tooLarge(limit: limit).apiError }
+        let submitter = Submitter(userId: caller.user)
+        var accepted: [EmailAddress] = []
+        var suppressed: [EmailAddress] = []
+        var seen: Set<String> = []
+        for recipient in recipients where seen.insert(recipient.normalized).inserted {
+            switch await intake.checkRecipient(recipient, acceptedSoFar: accepted.count, for: submitter) {
+            case .accepted: accepted.append(recipient)
+            case .suppressed: suppressed.append(recipient)
+            case .refused(let refusal): throw refusal.apiError
+            }
+        }
+        let submission = Submission(submitter: submitter, source: .https, envelopeSender: sender, recipients: accepted,
+                                    suppressedRecipients: suppressed, message: message, compartment: compartment)
+        switch await intake.submit(submission) {
+        case .queued(let id, _): return (id, suppressed)
+        case .refused(let refusal): throw refusal.apiError
+        }
+    }
+
+    /// Answers, and records the answer for retries when the submission named its Message-ID.
+    private func respond(_ answer: some Encodable, ledgerKey: String?, caller: CallerAccess) async throws -> Response {
+        let body = try JSONCoding.encode(answer)
+        if let ledgerKey {
+            try await ledger.recordResponse(user: caller.user, messageId: ledgerKey, response: String(decoding: body, as: UTF8.self))
+        }
+        return JSONCoding.rawResponse(body)
+    }
+
+    private func since() -> Date { now().addingTimeInterval(-86_400) }
+}
+
+/// `EmailSubmittedResponse`: suppressed recipients as `EmailAddress` objects.
+struct EmailSubmittedResponse: Encodable {
+    var messageId: String
+    var envelopeId: String
+    var suppressedRecipients: [EmailAddressDetails]
+}
+
+/// `EmailRawSubmittedResponse`: suppressed recipients as plain strings.
+struct EmailRawSubmittedResponse: Encodable {
+    var messageId: String?
+    var envelopeId: String
+    var suppressedRecipients: [String]
+}

@@ -1,0 +1,168 @@
+"""The HTTPS API against a running `envoi serve`, driven by the cloud service's official Python SDK
+(`oci`) and CLI (`oci-cli`) from PyPI, over TLS with Envoi's self-signed certificate."""
+import json
+import os
+import subprocess
+
+import oci
+import pytest
+
+from conftest import Secret
+
+
+class ApiKey:
+    """An RSA key made with openssl and registered with `envoi apikey add` for the admin user."""
+
+    def __init__(self, envoi, directory):
+        self.key_file = directory / "api_key.pem"
+        public = directory / "api_key_public.pem"
+        subprocess.run(["openssl", "genrsa", "-out", str(self.key_file), "2048"], check=True, capture_output=True, timeout=60)
+        os.chmod(self.key_file, 0o600)
+        subprocess.run(["openssl", "rsa", "-in", str(self.key_file), "-pubout", "-out", str(public)], check=True, capture_output=True, timeout=60)
+        admin = next(u for u in envoi.json("user", "list") if u["name"] == "admin")
+        self.user, self.tenancy = admin["id"], admin["compartmentId"]
+        self.fingerprint = envoi.json("apikey", "add", "--user", self.user, "--public-key", str(public))["fingerprint"]
+        self.config = {"user": self.user, "tenancy": self.tenancy, "fingerprint": self.fingerprint,
+                       "key_file": str(self.key_file), "region": "us-ashburn-1"}
+        self.config_file = directory / "oci_config"
+        self.config_file.write_text("[DEFAULT]\n" + "".join(f"{k}={v}\n" for k, v in self.config.items()))
+        os.chmod(self.config_file, 0o600)
+
+
+@pytest.fixture
+def api(initialised, server_factory, tmp_path):
+    initialised.ok("sender", "create", "--email", "app@example.com")
+    server = server_factory()
+    key = ApiKey(initialised, tmp_path)
+    cafile = str(initialised.data_dir / "tls" / "certificate.pem")
+
+    def client(kind):
+        made = kind(key.config, service_endpoint=server.https_endpoint,
+                    circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy())
+        made.base_client.session.verify = cafile
+        made.base_client.session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify
+        return made
+
+    def cli(*args):
+        env = {**os.environ, "REQUESTS_CA_BUNDLE": cafile, "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING": "True",
+               "SUPPRESS_LABEL_WARNING": "True"}
+        result = subprocess.run([os.path.join(os.path.dirname(os.path.realpath(__file__)), "../../.venv/bin/oci"),
+                                 "--config-file", str(key.config_file), "--endpoint", server.https_endpoint, *args],
+                                capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, f"oci {args[:3]} failed: {result.stderr[-2000:]}"
+        return json.loads(result.stdout) if result.stdout.strip() else None
+
+    class Api:
+        pass
+
+    api = Api()
+    api.key, api.server, api.cli = key, server, cli
+    api.email = client(oci.email.EmailClient)
+    api.data = client(oci.email_data_plane.EmailDPClient)
+    api.identity = client(oci.identity.IdentityClient)
+    return api
+
+
+def test_sdk_manages_senders_suppressions_domains_and_configuration(api):
+    email, tenancy = api.email, api.key.tenancy
+    sender = email.create_sender(oci.email.models.CreateSenderDetails(compartment_id=tenancy, email_address="news@example.com")).data
+    assert sender.lifecycle_state == "ACTIVE" and sender.id.startswith("ocid1.emailsender.envoi..")
+    assert email.get_sender(sender.id).data.email_address == "news@example.com"
+    listed = email.list_senders(compartment_id=tenancy, email_address="news@example.com")
+    assert [s.id for s in listed.data] == [sender.id] and listed.next_page is None
+    email.delete_sender(sender.id)
+    with pytest.raises(oci.exceptions.ServiceError) as missing:
+        email.get_sender(sender.id)
+    assert missing.value.status == 404 and missing.value.code == "NotAuthorizedOrNotFound"
+
+    suppression = email.create_suppression(oci.email.models.CreateSuppressionDetails(compartment_id=tenancy, email_address="Gone@Example.org")).data
+    assert suppression.reason == "MANUAL" and suppression.email_address == "gone@example.org"
+    assert email.get_suppression(suppression.id).data.id == suppression.id
+    assert [s.email_address for s in email.list_suppressions(compartment_id=tenancy).data] == ["gone@example.org"]
+    email.delete_suppression(suppression.id)
+
+    domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="mail.example.com"))
+    work_request = email.get_work_request(domain.headers["opc-work-request-id"]).data
+    assert work_request.status == "SUCCEEDED" and work_request.operation_type == "CREATE_EMAIL_DOMAIN"
+    assert email.get_email_domain(domain.data.id).data.name == "mail.example.com"
+    assert [d.name for d in email.list_email_domains(compartment_id=tenancy).data.items] == ["mail.example.com"]
+    deleted = email.delete_email_domain(domain.data.id)
+    assert email.get_work_request(deleted.headers["opc-work-request-id"]).data.operation_type == "DELETE_EMAIL_DOMAIN"
+
+    configuration = email.get_email_configuration(compartment_id=tenancy).data
+    assert configuration.compartment_id == tenancy
+    assert configuration.http_submit_endpoint == api.server.https_endpoint
+    assert configuration.smtp_submit_endpoint == f"127.0.0.1:{api.server.port}"
+
+
+def test_sdk_pages_through_lists(api):
+    for index in range(5):
+        api.email.create_sender(oci.email.models.CreateSenderDetails(compartment_id=api.key.tenancy, email_address=f"p{index}@example.com"))
+    first = api.email.list_senders(compartment_id=api.key.tenancy, limit=2, sort_by="EMAILADDRESS", sort_order="ASC")
+    assert len(first.data) == 2 and first.has_next_page
+    every = oci.pagination.list_call_get_all_results(api.email.list_senders, compartment_id=api.key.tenancy, limit=2,
+                                                     sort_by="EMAILADDRESS", sort_order="ASC").data
+    assert [s.email_address for s in every] == ["app@example.com"] + [f"p{i}@example.com" for i in range(5)]
+
+
+def test_sdk_submits_email_and_raw_email(api, initialised):
+    details = oci.email_data_plane.models.SubmitEmailDetails(
+        sender=oci.email_data_plane.models.Sender(
+            sender_address=oci.email_data_plane.models.EmailAddress(email="app@example.com", name="Äpp"),
+            compartment_id=api.key.tenancy),
+        recipients=oci.email_data_plane.models.Recipients(to=[oci.email_data_plane.models.EmailAddress(email="one@example.org")]),
+        subject="Grüße", body_text="Hello", message_id="sdk-1@example.com")
+    submitted = api.data.submit_email(details).data
+    assert submitted.message_id == "sdk-1@example.com" and submitted.envelope_id.startswith("ocid1.emailmessage.envoi..")
+    assert submitted.suppressed_recipients == []
+    # A retry with the same messageId returns the original answer.
+    assert api.data.submit_email(details).data.envelope_id == submitted.envelope_id
+
+    raw = api.data.submit_raw_email(content_type="message/rfc822", compartment_id=api.key.tenancy, sender="app@example.com",
+                                    recipients="one@example.org,two@example.org",
+                                    raw_message="From: app@example.com\r\nTo: one@example.org\r\nSubject: raw\r\n\r\nHi\r\n").data
+    assert raw.envelope_id.startswith("ocid1.emailmessage.envoi..") and raw.suppressed_recipients == []
+
+    with pytest.raises(oci.exceptions.ServiceError) as refused:
+        details.sender.sender_address.email = "stranger@example.com"
+        details.message_id = None
+        api.data.submit_email(details, retry_strategy=oci.retry.NoneRetryStrategy())
+    assert refused.value.status == 404
+    assert refused.value.message == "Authorization failed: address stranger@example.com not authorized or not found"
+    assert refused.value.request_id
+
+
+def test_cli_drives_the_control_and_data_planes(api):
+    tenancy = api.key.tenancy
+    created = api.cli("email", "sender", "create", "-c", tenancy, "--email-address", "cli@example.com")
+    sender_id = created["data"]["id"]
+    assert created["etag"] and api.cli("email", "sender", "get", "--sender-id", sender_id)["data"]["email-address"] == "cli@example.com"
+    for index in range(3):
+        api.cli("email", "suppression", "create", "-c", tenancy, "--email-address", f"s{index}@example.org")
+    suppressions = api.cli("email", "suppression", "list", "-c", tenancy, "--all", "--page-size", "2")["data"]
+    assert sorted(s["email-address"] for s in suppressions) == [f"s{i}@example.org" for i in range(3)]
+    api.cli("email", "sender", "delete", "--sender-id", sender_id, "--force")
+
+    domain = api.cli("email", "domain", "create", "-c", tenancy, "--name", "cli.example.com", "--wait-for-state", "SUCCEEDED")
+    assert domain["data"]["status"] == "SUCCEEDED"
+    domains = api.cli("email", "domain", "list", "-c", tenancy)["data"]["items"]
+    assert [d["name"] for d in domains] == ["cli.example.com"]
+    api.cli("email", "domain", "delete", "--email-domain-id", domains[0]["id"], "--force", "--wait-for-state", "SUCCEEDED")
+    assert api.cli("email", "configuration", "get-email", "-c", tenancy)["data"]["compartment-id"] == tenancy
+
+    submitted = api.cli("email-data-plane", "email-submitted-response", "submit-email",
+                        "--sender", json.dumps({"senderAddress": {"email": "app@example.com"}, "compartmentId": tenancy}),
+                        "--recipients", json.dumps({"to": [{"email": "x@example.org"}]}), "--subject", "cli", "--body-text", "hi")
+    assert submitted["data"]["envelope-id"].startswith("ocid1.emailmessage.envoi..")
+    raw = api.cli("email-data-plane", "email-raw-submitted-response", "submit-raw-email", "--content-type", "message/rfc822",
+                  "--compartment-id", tenancy, "--sender", "app@example.com", "--recipients", "x@example.org",
+                  "--raw-message", "From: app@example.com\nTo: x@example.org\nSubject: raw\n\nhello\n")
+    assert raw["data"]["envelope-id"].startswith("ocid1.emailmessage.envoi..")
+
+
+def test_cli_creates_an_smtp_credential_shown_once(api):
+    created = api.cli("iam", "smtp-credential", "create", "--user-id", api.key.user, "--description", "from the cli")["data"]
+    password = Secret(created["password"])
+    assert len(password) >= 16 and created["lifecycle-state"] == "ACTIVE"
+    listed = api.cli("iam", "smtp-credential", "list", "--user-id", api.key.user)["data"]
+    assert [c["id"] for c in listed] == [created["id"]] and "password" not in listed[0]
