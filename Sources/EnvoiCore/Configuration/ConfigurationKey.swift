@@ -60,11 +60,23 @@ public struct ConfigurationKey: Sendable {
         section: "dns", name: "resolver", defaultValue: "system",
         summary: "DNS resolver for DKIM checks and direct delivery: system (/etc/resolv.conf) or host:port.",
         check: { $0 == "system" || HostPort(parsing: $0) != nil ? nil : "expected system or host:port" })
+    public static let dnsTimeout = ConfigurationKey(
+        section: "dns", name: "timeout", defaultValue: "5",
+        summary: "Seconds to wait for one DNS answer (1-30); a lookup tries twice before it fails.",
+        check: { Int($0).map { (1...30).contains($0) } == true ? nil : "expected whole seconds from 1 to 30" })
+    public static let dkimPublishZone = ConfigurationKey(
+        section: "dkim", name: "publish_zone", defaultValue: "dkim.envoi.invalid",
+        summary: "DNS zone where Envoi's DKIM TXT records are published (`envoi dkim zone`); customers' CNAMEs point into it.",
+        check: { DomainName($0)?.isFullyQualified == true ? nil : "expected a domain name such as dkim.mail.example.net" })
+    public static let dkimCheckInterval = ConfigurationKey(
+        section: "dkim", name: "check_interval", defaultValue: "900",
+        summary: "Seconds between two DNS checks of every DKIM key by the server (60-86400).",
+        check: { Int($0).map { (60...86_400).contains($0) } == true ? nil : "expected whole seconds from 60 to 86400" })
 
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, httpsListen, metricsListen, tlsCertificate, tlsKey,
-        deliveryMode, deliveryRelayHost, dnsResolver,
+        deliveryMode, deliveryRelayHost, dnsResolver, dnsTimeout, dkimPublishZone, dkimCheckInterval,
     ]
 
     /// The key at `path`, if any.

@@ -10,6 +10,12 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var deliveryMode: DeliveryMode
     public var relayHost: HostPort?
     public var dnsResolver: DNSResolverSetting
+    /// How long one DNS answer is waited for (`dns.timeout`).
+    public var dnsTimeoutSeconds: Int
+    /// The zone under which Envoi publishes DKIM TXT records (`dkim.publish_zone`).
+    public var dkimPublishZone: DomainName
+    /// Seconds between two periodic DKIM checks (`dkim.check_interval`).
+    public var dkimCheckIntervalSeconds: Int
 
     /// Builds the typed value from checked text values keyed by path.
     init(values: [String: String]) {
@@ -25,6 +31,9 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         relayHost = optional(.deliveryRelayHost).flatMap(HostPort.init(parsing:))
         let resolver = value(.dnsResolver)
         dnsResolver = resolver == "system" ? .system : .server(HostPort(parsing: resolver)!)
+        dnsTimeoutSeconds = Int(value(.dnsTimeout))!
+        dkimPublishZone = DomainName(value(.dkimPublishZone))!
+        dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
     }
 }
 
