@@ -55,6 +55,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // glibc's stub resolver (libresolv ships with libc6-dev: no extra package to install).
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
+        .target(name: "DNSResolver", dependencies: ["EnvoiCore", "CResolv"]),
         .executableTarget(
             name: "envoi",
             dependencies: [
@@ -68,5 +71,6 @@ let package = Package(
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
         .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
+        .testTarget(name: "DNSResolverTests", dependencies: ["DNSResolver", "EnvoiCore"]),
     ]
 )
