@@ -58,11 +58,16 @@ let package = Package(
         // glibc's stub resolver (libresolv ships with libc6-dev: no extra package to install).
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         .target(name: "DNSResolver", dependencies: ["EnvoiCore", "CResolv"]),
+        .target(name: "DkimService", dependencies: ["EnvoiCore", "DKIM", "DNSResolver", "EnvoiStore"]),
         .executableTarget(
             name: "envoi",
             dependencies: [
                 "EnvoiCore",
                 "EnvoiStore",
+                "DKIM",
+                "DNSResolver",
+                "DkimService",
+                "MailMessage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,5 +77,6 @@ let package = Package(
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
         .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
         .testTarget(name: "DNSResolverTests", dependencies: ["DNSResolver", "EnvoiCore"]),
+        .testTarget(name: "DkimServiceTests", dependencies: ["DkimService", "DKIM", "DNSResolver", "EnvoiStore", "EnvoiCore"]),
     ]
 )

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(e2fsprogs)
+# libmail-dkim-perl: Perl Mail::DKIM, the second independent verifier of Envoi's DKIM signatures.
+DEBIAN_PACKAGES=(e2fsprogs libmail-dkim-perl)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

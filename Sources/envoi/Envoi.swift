@@ -13,17 +13,22 @@ struct Envoi: ParsableCommand {
             InitCommand.self, ConfigCommand.self,
             CompartmentCommand.self, UserCommand.self, GroupCommand.self, PolicyCommand.self,
             CredentialCommand.self, ApiKeyCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
-            LimitsCommand.self,
+            LimitsCommand.self, DkimCommand.self,
         ])
 
     /// Runs the command and turns every failure into one line on standard error and an exit
     /// status: 1 refused (invalid input, conflict, limit), 2 usage, 3 storage, 4 not found.
-    static func main() {
+    static func main() async {
         // Everything Envoi writes in its data directory is private to its user (BEHAVIOUR.md §7).
         umask(0o077)
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-            try command.run()
+            // Commands that wait on I/O (DNS lookups) are asynchronous; the others run as they are.
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ControlPlaneError {
             fail(error.message, status: error.code == .notFound ? 4 : 1)
         } catch let error as StoreError {
