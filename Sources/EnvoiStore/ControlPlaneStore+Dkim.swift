@@ -84,4 +84,15 @@ extension ControlPlaneStore {
             return DkimKey(row: try Self.fetch(db, "dkim", .dkim, id))
         }
     }
+
+    /// Records whether a domain's SPF record includes Envoi (`isSpf`), on the domain and on
+    /// its approved senders, which show the same flag. Returns the domain.
+    public func setEmailDomainSpf(_ id: OCID, isSpf: Bool) throws -> EmailDomain {
+        try write { db in
+            _ = try Self.fetch(db, "email_domain", .emailDomain, id)
+            try db.execute(sql: "UPDATE email_domain SET is_spf = ? WHERE id = ?", arguments: [isSpf, id.rawValue])
+            try db.execute(sql: "UPDATE sender SET is_spf = ? WHERE email_domain_id = ?", arguments: [isSpf, id.rawValue])
+            return EmailDomain(row: try Self.fetch(db, "email_domain", .emailDomain, id))
+        }
+    }
 }

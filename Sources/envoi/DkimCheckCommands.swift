@@ -68,6 +68,28 @@ struct DkimCheckCommand: AsyncParsableCommand {
     }
 }
 
+/// `envoi domain check ID`: `isSpf` from the domain's SPF record, now.
+struct DomainCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Look the domain's SPF record up now and set isSpf (true when it includes spf.include).")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "Email domain id.") var id: String
+
+    func run() async throws {
+        let configuration = try global.resolve().configuration
+        let checker = SpfChecker(store: try global.openStore(), resolver: DNSResolver(configuration: configuration),
+                                 include: configuration.spfInclude)
+        let result = try await checker.check(parseID(id, .emailDomain, field: "email domain id"))
+        struct Report: Encodable { var domain: EmailDomain; var explanation: String; var lookupFailed: Bool }
+        let report = Report(domain: result.domain, explanation: result.explanation, lookupFailed: result.inclusion == nil)
+        try Output.emit(report, as: output.format) { report in
+            print("Email domain \(report.domain.name): isSpf \(report.domain.isSpf)")
+            print("  \(report.explanation)")
+        }
+    }
+}
+
 /// `envoi dkim zone`: the publish zone's TXT records as a zone file.
 struct DkimZoneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

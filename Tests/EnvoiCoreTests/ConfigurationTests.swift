@@ -157,3 +157,30 @@ struct DkimSelectorTests {
         #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["dns.timeout": "0"]) }
     }
 }
+
+@Suite("SPF inclusion (RFC 7208) for isSpf")
+struct SPFInclusionTests {
+    static let include = "spf.envoi.test"
+
+    @Test("records and what they mean", arguments: [
+        ([["v=spf1 include:spf.envoi.test ~all"]], SPFInclusion.included),
+        ([["v=spf1 ip4:192.0.2.1 ", "+include:SPF.Envoi.Test. -all"]], .included),
+        ([["google-site-verification=x"], ["v=spf1 include:spf.envoi.test -all"]], .included),
+        ([], .noRecord),
+        ([["v=spf10 include:spf.envoi.test"]], .noRecord),
+        ([["v=spf1 include:spf.envoi.test"], ["v=spf1 -all"]], .severalRecords(2)),
+        ([["v=spf1 -include:spf.envoi.test ~all"]], .notIncluded(record: "v=spf1 -include:spf.envoi.test ~all")),
+        ([["v=spf1 include:spf.envoi.test.example.com ~all"]], .notIncluded(record: "v=spf1 include:spf.envoi.test.example.com ~all")),
+    ] as [([[String]], SPFInclusion)])
+    func evaluate(records: [[String]], expected: SPFInclusion) {
+        #expect(SPFInclusion.evaluate(txtRecords: records, include: Self.include) == expected)
+    }
+
+    @Test("explanations name the domain and the include")
+    func explanations() {
+        for outcome in [SPFInclusion.included, .noRecord, .severalRecords(2), .notIncluded(record: "v=spf1 -all")] {
+            let text = outcome.explanation(domain: "example.com", include: Self.include)
+            #expect(text.contains("example.com") && text.contains(Self.include))
+        }
+    }
+}

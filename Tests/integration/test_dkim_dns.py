@@ -179,3 +179,27 @@ def test_an_ipv6_resolver_address_works_with_tcp_fallback(initialised):
         assert (NAME, "TXT", "tcp") in server.tcp_queries()
     finally:
         server.stop()
+
+
+def test_domain_check_sets_is_spf_from_the_spf_record(dkim_envoi, dns):
+    dkim_envoi.env["ENVOI_SPF_INCLUDE"] = "spf.envoi.test"
+    domain = dkim_envoi.json("domain", "create", "--name", "example.com")
+    sender = dkim_envoi.json("sender", "create", "--email", "news@example.com")
+    dns.set_zone(customer_zone("example.com", "example.com. IN MX 10 mx.example.com."))
+    report = dkim_envoi.json("domain", "check", domain["id"])
+    assert report["domain"]["isSpf"] is False and report["lookupFailed"] is False
+    assert report["explanation"] == ('example.com publishes no SPF record; publish the TXT record '
+                                     '"v=spf1 include:spf.envoi.test ~all" (or add include:spf.envoi.test to it).')
+    dns.add_txt("example.com", "v=spf1 ip4:192.0.2.0/24 include:spf.envoi.test ~all")
+    report = dkim_envoi.json("domain", "check", domain["id"])
+    assert report["domain"]["isSpf"] is True
+    assert dkim_envoi.json("sender", "get", sender["id"])["isSpf"] is True
+    dns.add_txt("example.com", "v=spf1 -all")
+    report = dkim_envoi.json("domain", "check", domain["id"])
+    assert report["domain"]["isSpf"] is False and "publishes 2 SPF records" in report["explanation"]
+    dns.records["example.com"] = [rr for rr in dns.records["example.com"] if b"-all" not in b"".join(getattr(rr.rdata, "data", [b""]))]
+    assert dkim_envoi.json("domain", "check", domain["id"])["domain"]["isSpf"] is True
+    dns.stop()
+    failed = dkim_envoi.json("domain", "check", domain["id"])
+    assert failed["lookupFailed"] is True and failed["domain"]["isSpf"] is True
+    assert failed["explanation"].startswith(f"The DNS lookup of example.com failed: the DNS server {dns.address} refused the connection")

@@ -72,11 +72,15 @@ public struct ConfigurationKey: Sendable {
         section: "dkim", name: "check_interval", defaultValue: "900",
         summary: "Seconds between two DNS checks of every DKIM key by the server (60-86400).",
         check: { Int($0).map { (60...86_400).contains($0) } == true ? nil : "expected whole seconds from 60 to 86400" })
+    public static let spfInclude = ConfigurationKey(
+        section: "spf", name: "include", defaultValue: "spf.envoi.invalid",
+        summary: "The domain customers' SPF records include for Envoi's servers; a domain whose SPF record has include:<it> gets isSpf.",
+        check: { DomainName($0)?.isFullyQualified == true ? nil : "expected a domain name such as spf.mail.example.net" })
 
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, httpsListen, metricsListen, tlsCertificate, tlsKey,
-        deliveryMode, deliveryRelayHost, dnsResolver, dnsTimeout, dkimPublishZone, dkimCheckInterval,
+        deliveryMode, deliveryRelayHost, dnsResolver, dnsTimeout, dkimPublishZone, dkimCheckInterval, spfInclude,
     ]
 
     /// The key at `path`, if any.

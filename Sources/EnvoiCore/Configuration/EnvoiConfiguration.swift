@@ -16,6 +16,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var dkimPublishZone: DomainName
     /// Seconds between two periodic DKIM checks (`dkim.check_interval`).
     public var dkimCheckIntervalSeconds: Int
+    /// The domain customers' SPF records include (`spf.include`).
+    public var spfInclude: DomainName
 
     /// Builds the typed value from checked text values keyed by path.
     init(values: [String: String]) {
@@ -34,6 +36,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         dnsTimeoutSeconds = Int(value(.dnsTimeout))!
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
+        spfInclude = DomainName(value(.spfInclude))!
     }
 }
 
