@@ -29,7 +29,7 @@ struct DkimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dkim", abstract: "DKIM keys of email domains (at most 2 per domain, one ACTIVE).",
         subcommands: [Create.self, List.self, Get.self, Show.self, Delete.self, DkimCheckCommand.self, DkimZoneCommand.self,
-                      DkimSignCommand.self])
+                      DkimSignCommand.self, DkimBenchCommand.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
