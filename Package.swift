@@ -22,11 +22,14 @@ let package = Package(
         .target(name: "EnvoiCore"),
         .target(name: "SMTPProtocol", dependencies: ["EnvoiCore"]),
         .target(name: "MailMessage", dependencies: ["EnvoiCore"]),
+        // The system's OpenSSL libcrypto (Debian libssl-dev) for fast DKIM RSA signatures.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "DKIM",
             dependencies: [
                 "EnvoiCore",
                 "MailMessage",
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

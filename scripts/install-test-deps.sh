@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the Swift toolchain, idempotently:
-# Debian packages (only those missing) and a Python venv in .venv with the pinned PyPI packages.
+# Installs what the test suite needs beyond the Swift toolchain, idempotently: the build's C
+# libraries (install-build-deps.sh), Debian packages (only those missing) and a Python venv in
+# .venv with the pinned PyPI packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+scripts/install-build-deps.sh
 
 # libmail-dkim-perl: Perl Mail::DKIM, the second independent verifier of Envoi's DKIM signatures.
 DEBIAN_PACKAGES=(e2fsprogs libmail-dkim-perl)
