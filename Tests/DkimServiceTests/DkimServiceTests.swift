@@ -160,3 +160,33 @@ struct DkimServiceTests {
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 }
+
+@Suite("The periodic DKIM check")
+struct DkimPeriodicCheckTests {
+    /// Counts the rounds reported, from any thread.
+    final class Rounds: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
+    @Test("runs rounds until cancelled, each checking every key")
+    func rounds() async throws {
+        let fixture = try DkimFixture()
+        let key = try fixture.factory.create(.init(emailDomainId: fixture.domain.id, selector: "s1", algorithm: .ed25519))
+        let checker = DkimChecker(store: fixture.store, resolver: DNSResolver(server: .address(.init(host: "127.0.0.1", port: 9)), timeoutSeconds: 1, attempts: 1))
+        let rounds = Rounds()
+        let task = Task {
+            await checker.runPeriodically(every: .milliseconds(20), clock: ContinuousClock()) { outcomes in
+                if outcomes.count == 1, case .success = outcomes[0].outcome { rounds.add() }
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while rounds.value < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        await task.value
+        #expect(rounds.value >= 2)
+        #expect(try fixture.store.dkimKey(key.id).lifecycleDetails?.hasPrefix("The DNS lookup of s1._domainkey.example.com failed") == true)
+    }
+}
