@@ -59,6 +59,10 @@ struct DkimDiagnoserTests {
                 expected: .needsAttention(.cnameTargetWithoutFinalDot(name: name, found: target + ".example.com", expected: target))),
             Row(label: "CNAME right, publish zone lacks the TXT", primary: .answered([.cname(owner: name, target: target)]),
                 expected: .needsAttention(.cnameTargetHasNoRecord(name: name, target: target))),
+            Row(label: "CNAME right, publish zone serves another key",
+                primary: .answered([.cname(owner: name, target: target), .txt(owner: target, strings: [ed])]),
+                expected: .needsAttention(.publishZoneRecordWrong(name: name, target: target, problem:
+                    DkimDNSMistake.differentKey(name: target, found: .ed25519, foundBits: 256, expected: .rsa).explanation))),
             Row(label: "TXT with another key type", primary: .answered([.txt(owner: name, strings: [ed])]),
                 expected: .needsAttention(.differentKey(name: name, found: .ed25519, foundBits: 256, expected: .rsa))),
             Row(label: "TXT truncated to its first string", primary: .answered([.txt(owner: name, strings: [truncated])]),

@@ -118,6 +118,8 @@ public struct DkimDiagnoser: Sendable {
             return .mistake(.cnameTargetHasNoRecord(name: name, target: target))
         case .mistake(.cnameLoop), .mistake(.cnameTargetHasNoRecord):
             return next
+        case .mistake(let mistake) where isFirstHop && target == expected:
+            return .mistake(.publishZoneRecordWrong(name: name, target: target, problem: mistake.explanation))
         case .nothing, .mistake:
             if isFirstHop, target != expected { return .mistake(.wrongCNAMETarget(name: name, found: target, expected: expected)) }
             if case .nothing = next { return .mistake(.cnameTargetHasNoRecord(name: name, target: target)) }

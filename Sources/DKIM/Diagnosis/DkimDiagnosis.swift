@@ -54,6 +54,9 @@ public enum DkimDNSMistake: Hashable, Sendable {
     case cnameTargetWithoutFinalDot(name: String, found: String, expected: String)
     /// The CNAME is right but its target holds no TXT record: the publish zone lacks the key.
     case cnameTargetHasNoRecord(name: String, target: String)
+    /// The CNAME points to Envoi's name, but the record the publish zone serves there is wrong
+    /// (`problem` says how): the publish zone is out of date.
+    case publishZoneRecordWrong(name: String, target: String, problem: String)
     /// The TXT record at `name` holds a valid key, but not this one.
     case differentKey(name: String, found: DKIMKeyType, foundBits: Int, expected: DKIMKeyType)
     /// The TXT record at `name` is cut short (`problem` is `publicKeyTruncated`).
@@ -94,6 +97,9 @@ public enum DkimDNSMistake: Hashable, Sendable {
         case .cnameTargetHasNoRecord(let name, let target):
             "The CNAME at \(name) points to \(target) as it should, but \(target) has no TXT record: "
                 + "load the records of `envoi dkim zone` into the DNS server of Envoi's publish zone."
+        case .publishZoneRecordWrong(let name, let target, let problem):
+            "The CNAME at \(name) points to \(target) as it should, but Envoi's record there is wrong: \(problem) "
+                + "Reload the publish zone from `envoi dkim zone`."
         case .differentKey(let name, let found, let bits, let expected):
             (found == expected
                 ? "The TXT record at \(name) holds a different \(found.rawValue) key than this DKIM key. "
