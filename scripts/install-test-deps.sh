@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/install-build-deps.sh
 
 # libmail-dkim-perl: Perl Mail::DKIM, the second independent verifier of Envoi's DKIM signatures.
-DEBIAN_PACKAGES=(e2fsprogs libmail-dkim-perl)
+# bind9-utils: named-checkzone, BIND's own check that `envoi dkim zone` writes a loadable zone.
+DEBIAN_PACKAGES=(e2fsprogs libmail-dkim-perl bind9-utils)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -73,6 +73,19 @@ def test_zone_writes_every_key_at_its_cname_target(initialised, tmp_path):
     value = b["txtRecordValue"]
     assert f'b.mail.example.org.dkim.envoi.invalid. IN TXT ( "{value[:255]}" "{value[255:]}" )\n' in text
     assert initialised.ok("dkim", "zone").stdout.count(" IN TXT ") == 2
+    # BIND loads it as a complete zone, and as records $INCLUDEd into a zone that has its own SOA.
+    checked = subprocess.run(["named-checkzone", "-i", "local", "dkim.envoi.invalid", str(out)], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout.splitlines()[-1] == "OK", checked.stdout + checked.stderr
+    records = tmp_path / "records.zone"
+    initialised.ok("dkim", "zone", "--file", str(records))
+    main = tmp_path / "main.zone"
+    main.write_text("$ORIGIN dkim.envoi.invalid.\n$TTL 300\n@ IN SOA ns1.example.net. hostmaster.example.net. 1 3600 600 86400 300\n"
+                    f"@ IN NS ns1.example.net.\n$INCLUDE {records}\n")
+    dumped = subprocess.run(["named-checkzone", "-i", "local", "-D", "-o", "-", "dkim.envoi.invalid", str(main)],
+                            capture_output=True, text=True)
+    assert dumped.returncode == 0, dumped.stderr
+    txt = [line for line in dumped.stdout.splitlines() if line.startswith("b.mail.example.org.dkim.envoi.invalid.") and re.search(r"\sTXT\s", line)]
+    assert len(txt) == 1 and "".join(re.findall(r'"([^"]*)"', txt[0])) == value
 
 
 def test_delete_removes_the_key(initialised):
