@@ -8,11 +8,17 @@ public struct DNSRecordType: Hashable, Sendable, CustomStringConvertible {
 
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
+    /// A host address (IPv4).
     public static let a = DNSRecordType(rawValue: 1)
+    /// The canonical name of an alias.
     public static let cname = DNSRecordType(rawValue: 5)
+    /// The start of a zone of authority.
     public static let soa = DNSRecordType(rawValue: 6)
+    /// A mail exchange.
     public static let mx = DNSRecordType(rawValue: 15)
+    /// Text strings (DKIM key records, SPF).
     public static let txt = DNSRecordType(rawValue: 16)
+    /// A host address (IPv6, RFC 3596).
     public static let aaaa = DNSRecordType(rawValue: 28)
 
     public var description: String {
@@ -30,15 +36,22 @@ public struct DNSRecordType: Hashable, Sendable, CustomStringConvertible {
 
 /// A response code (RFC 1035 §4.1.1, RFC 6895 §2.3). An open set.
 public struct DNSResponseCode: Hashable, Sendable, CustomStringConvertible {
+    /// The RCODE.
     public let rawValue: Int
 
     public init(rawValue: Int) { self.rawValue = rawValue }
 
+    /// No error.
     public static let noError = DNSResponseCode(rawValue: 0)
+    /// The server could not read the query.
     public static let formatError = DNSResponseCode(rawValue: 1)
+    /// The server could not answer (SERVFAIL).
     public static let serverFailure = DNSResponseCode(rawValue: 2)
+    /// The name does not exist (NXDOMAIN).
     public static let nameError = DNSResponseCode(rawValue: 3)
+    /// The server does not support the query.
     public static let notImplemented = DNSResponseCode(rawValue: 4)
+    /// The server refuses to answer.
     public static let refused = DNSResponseCode(rawValue: 5)
 
     public var description: String {
@@ -75,8 +88,11 @@ public enum DNSRecordData: Hashable, Sendable {
 public struct DNSRecord: Hashable, Sendable {
     /// The owner name, lower-cased, without a final dot.
     public let name: String
+    /// The record type.
     public let type: DNSRecordType
+    /// The time to live in seconds.
     public let ttl: UInt32
+    /// The decoded RDATA.
     public let data: DNSRecordData
 
     public init(name: String, type: DNSRecordType, ttl: UInt32, data: DNSRecordData) {
@@ -89,6 +105,7 @@ public struct DNSRecord: Hashable, Sendable {
 
 /// A DNS response as the resolver received it: its code and its answer section.
 public struct DNSResponse: Hashable, Sendable {
+    /// The response code.
     public let code: DNSResponseCode
     /// True when the answer came from an authoritative server (AA bit).
     public let isAuthoritative: Bool

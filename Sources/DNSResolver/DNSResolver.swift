@@ -23,6 +23,7 @@ public struct DNSResolver: Sendable {
         case address(HostPort)
     }
 
+    /// The server asked.
     public let server: Server
     /// Seconds to wait for each attempt.
     public let timeoutSeconds: Int

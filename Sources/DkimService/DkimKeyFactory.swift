@@ -21,6 +21,7 @@ public struct DkimKeyFactory: Sendable {
 
     /// What to create.
     public struct Request: Sendable {
+        /// The email domain the key signs for.
         public var emailDomainId: OCID
         /// Nil picks `envoi-YYYYMMDD`.
         public var selector: String?

@@ -12,6 +12,7 @@ extension ControlPlaneStore {
 
     /// A DKIM key together with the name of its email domain.
     public struct DkimKeyOfDomain: Sendable, Equatable {
+        /// The key.
         public let key: DkimKey
         /// The email domain's name (the signing domain, `d=`).
         public let domainName: String

@@ -19,6 +19,7 @@ public struct DkimDiagnoser: Sendable {
 
     /// A usual wrong place for the record and the mistake that puts it there.
     public struct MisplacedName: Hashable, Sendable {
+        /// The name to look up.
         public let name: String
         let mistake: DkimDNSMistake
         /// A parent zone's `_domainkey` name may hold that zone's own key: it counts only when
