@@ -13,7 +13,7 @@ struct Envoi: ParsableCommand {
             InitCommand.self, ConfigCommand.self,
             CompartmentCommand.self, UserCommand.self, GroupCommand.self, PolicyCommand.self,
             CredentialCommand.self, ApiKeyCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
-            LimitsCommand.self, DkimCommand.self,
+            LimitsCommand.self, DkimCommand.self, DNSCommand.self,
         ])
 
     /// Runs the command and turns every failure into one line on standard error and an exit
