@@ -8,13 +8,14 @@ import Foundation
 struct DkimBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure DKIM signatures per second on one core (2 KiB message) next to `openssl speed`.",
+        abstract: "Measure DKIM signatures per second on one core (2 KiB message) next to `openssl speed -seconds N rsa2048 ed25519`.",
         discussion: "Each Envoi figure is a whole DKIM signature: parse, relaxed canonicalisation, body hash, header hash, "
             + "signature and field folding. Build in release mode for meaningful figures.")
     /// Accepted like every command's (the benchmark itself reads no data directory).
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Seconds per measurement (1-30).") var seconds: Int = 3
+    @Option(help: "Rounds (1-10); each figure is the best round.") var rounds: Int = 3
     @Option(help: "Size of the message signed, in bytes.") var messageSize: Int = 2048
     @Option(help: "The openssl binary, or 'none' to skip it.") var openssl: String = "/usr/bin/openssl"
 
@@ -37,20 +38,29 @@ struct DkimBenchCommand: ParsableCommand {
 
     func run() throws {
         guard (1...30).contains(seconds) else { throw ControlPlaneError.invalid(field: "seconds", "\(seconds) is not from 1 to 30") }
+        guard (1...10).contains(rounds) else { throw ControlPlaneError.invalid(field: "rounds", "\(rounds) is not from 1 to 10") }
         guard (256...1_048_576).contains(messageSize) else {
             throw ControlPlaneError.invalid(field: "message-size", "\(messageSize) is not from 256 to 1048576 bytes")
         }
         let message = Self.message(size: messageSize)
         let kinds: [(DKIMPrivateKey.Kind, String)] = [(.rsa2048, "rsa2048"), (.ed25519, "ed25519")]
-        var rows = try kinds.map { kind, name in
-            Row(algorithm: name, envoiSignaturesPerSecond: try Self.measure(kind, message: message, seconds: seconds))
-        }
-        if openssl != "none" {
+        var rows = kinds.map { Row(algorithm: $0.1, envoiSignaturesPerSecond: 0) }
+        // Rounds interleave Envoi and OpenSSL and each side keeps its best round, so that a burst
+        // from another user of the cores does not count against one side only.
+        for _ in 0..<rounds {
+            for (index, (kind, _)) in kinds.enumerated() {
+                rows[index].envoiSignaturesPerSecond = max(rows[index].envoiSignaturesPerSecond,
+                                                           try Self.measure(kind, message: message, seconds: seconds))
+            }
+            guard openssl != "none" else { continue }
             let rates = try Self.opensslSignRates(openssl, seconds: seconds)
-            for index in rows.indices { rows[index].opensslSignaturesPerSecond = rates[rows[index].algorithm] }
+            for index in rows.indices {
+                guard let rate = rates[rows[index].algorithm] else { continue }
+                rows[index].opensslSignaturesPerSecond = max(rows[index].opensslSignaturesPerSecond ?? 0, rate)
+            }
         }
         try Output.emit(rows, as: output.format) { rows in
-            print("DKIM signing on one core, \(messageSize)-byte message, \(seconds) s per figure")
+            print("DKIM signing on one core, \(messageSize)-byte message, best of \(rounds) round(s) of \(seconds) s")
             Output.table(["ALGORITHM", "ENVOI DKIM SIGN/S", "OPENSSL SPEED SIGN/S", "ENVOI / OPENSSL"], rows.map { row in
                 [row.algorithm, String(format: "%.0f", row.envoiSignaturesPerSecond),
                  row.opensslSignaturesPerSecond.map { String(format: "%.0f", $0) } ?? "n/a",
