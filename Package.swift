@@ -27,11 +27,14 @@ let package = Package(
         .target(name: "EnvoiCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
         .target(name: "SMTPProtocol", dependencies: ["EnvoiCore"]),
         .target(name: "MailMessage", dependencies: ["EnvoiCore"]),
+        // The system's OpenSSL libcrypto (Debian libssl-dev) for fast DKIM RSA signatures.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "DKIM",
             dependencies: [
                 "EnvoiCore",
                 "MailMessage",
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -126,6 +129,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // glibc's stub resolver (libresolv ships with libc6-dev: no extra package to install).
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
+        .target(name: "DNSResolver", dependencies: ["EnvoiCore", "CResolv"]),
+        .target(name: "DkimService", dependencies: ["EnvoiCore", "DKIM", "DNSResolver", "EnvoiStore"]),
         .executableTarget(
             name: "envoi",
             dependencies: [
@@ -138,6 +145,10 @@ let package = Package(
                 "SMTPClient",
                 "SMTPLoad",
                 "HTTPAPI",
+                "DKIM",
+                "DNSResolver",
+                "DkimService",
+                "MailMessage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -172,5 +183,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "DNSResolverTests", dependencies: ["DNSResolver", "EnvoiCore"]),
+        .testTarget(name: "DkimServiceTests", dependencies: ["DkimService", "DKIM", "DNSResolver", "EnvoiStore", "EnvoiCore"]),
     ]
 )

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the Swift toolchain, idempotently:
-# Debian packages (only those missing), Postfix for the private instances the SMTP client is
-# tested against (scripts/install-postfix.sh), and a Python venv in .venv with the pinned PyPI
-# packages.
+# Installs what the test suite needs beyond the Swift toolchain, idempotently: the build's C
+# libraries (install-build-deps.sh), Debian packages (only those missing), Postfix for the private
+# instances the tests and benchmarks run (install-postfix.sh), and a Python venv in .venv with
+# the pinned PyPI packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(e2fsprogs openssl swaks)
+scripts/install-build-deps.sh
+
+# libmail-dkim-perl: Perl Mail::DKIM, the second independent verifier of Envoi's DKIM signatures.
+# bind9-utils: named-checkzone, BIND's own check that `envoi dkim zone` writes a loadable zone.
+# swaks and openssl: real SMTP clients for the submission tests.
+DEBIAN_PACKAGES=(e2fsprogs openssl swaks libmail-dkim-perl bind9-utils)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -23,9 +23,17 @@ public struct DKIMPrivateKey: Sendable {
     public static let minimumRSABits = 2048
 
     private let backing: Backing
+    /// The same RSA key in the system's OpenSSL, for faster signatures; nil for Ed25519 or if
+    /// OpenSSL cannot read it.
+    private let systemRSA: SystemRSAKey?
 
     private init(_ backing: Backing) {
         self.backing = backing
+        if case .rsa(let key) = backing {
+            systemRSA = SystemRSAKey(pem: key.pkcs8PEMRepresentation)
+        } else {
+            systemRSA = nil
+        }
     }
 
     /// A new random key of `kind`.
@@ -94,6 +102,9 @@ public struct DKIMPrivateKey: Sendable {
         }
     }
 
+    /// True when RSA signatures are made by the system's OpenSSL (false for Ed25519).
+    package var signsWithSystemOpenSSL: Bool { systemRSA != nil }
+
     /// The public half.
     public var publicKey: DKIMPublicKey {
         switch backing {
@@ -105,11 +116,17 @@ public struct DKIMPrivateKey: Sendable {
     /// The signature of the canonicalised header `data`: RSASSA-PKCS1-v1_5 with SHA-256
     /// (RFC 6376 §3.3.1) or Ed25519 of the SHA-256 digest (RFC 8463 §3), which is
     /// deterministic (RFC 8032 §5.1.6).
-    func sign(_ data: [UInt8]) throws(DKIMError) -> [UInt8] {
+    /// RSA signs through the system's OpenSSL when it holds the key (`preferSystemOpenSSL`),
+    /// through swift-crypto otherwise; both give the same octets.
+    func sign(_ data: [UInt8], preferSystemOpenSSL: Bool = true) throws(DKIMError) -> [UInt8] {
         let digest = SHA256.hash(data: data)
         do {
             switch backing {
             case .rsa(let key):
+                if preferSystemOpenSSL, let systemRSA,
+                   let signature = systemRSA.signSHA256(digest: Array(digest), modulusOctets: (key.keySizeInBits + 7) / 8) {
+                    return signature
+                }
                 return Array(try key.signature(for: digest, padding: .insecurePKCS1v1_5).rawRepresentation)
             case .ed25519(let key):
                 return Array(try key.signature(for: Data(digest)))

@@ -50,7 +50,7 @@ struct CredentialCommand: ParsableCommand {
 /// `envoi domain create|list|get|delete`.
 struct DomainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "domain", abstract: "Email domains.",
-                                                    subcommands: [Create.self, List.self, Get.self, Delete.self])
+                                                    subcommands: [Create.self, List.self, Get.self, Delete.self, DomainCheckCommand.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an email domain.")

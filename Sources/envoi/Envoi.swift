@@ -13,7 +13,7 @@ struct Envoi: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, StatsCommand.self, ConfigCommand.self,
             CompartmentCommand.self, UserCommand.self, GroupCommand.self, PolicyCommand.self,
             CredentialCommand.self, ApiKeyCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
-            LimitsCommand.self, MailCommand.self, EventsCommand.self, LoadgenCommand.self,
+            LimitsCommand.self, MailCommand.self, EventsCommand.self, DkimCommand.self, DNSCommand.self, LoadgenCommand.self,
         ])
 
     /// Runs the command and turns every failure into one line on standard error and an exit
@@ -23,8 +23,9 @@ struct Envoi: AsyncParsableCommand {
         umask(0o077)
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
+            // Commands that wait on I/O (DNS lookups) are asynchronous; the others run as they are.
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
             } else {
                 try command.run()
             }

@@ -1,4 +1,5 @@
 import EnvoiCore
+import Foundation
 import Testing
 
 @Suite struct ConfigurationFileTests {
@@ -111,5 +112,75 @@ import Testing
     @Test("bad host:port", arguments: ["", "127.0.0.1", ":25", "host:", "host:-1", "host:65536", "::1:25", "[::1]25", "bad host:25"])
     func badHostPorts(text: String) {
         #expect(HostPort(parsing: text) == nil)
+    }
+}
+
+@Suite("DKIM selectors and record names")
+struct DkimSelectorTests {
+    @Test("valid selectors", arguments: ["a", "envoi-20261128", "s2048", String(repeating: "x", count: 63)])
+    func valid(selector: String) throws {
+        #expect(try ControlPlaneRules.dkimSelector(selector) == selector)
+    }
+
+    @Test("refused selectors name the field", arguments: [
+        ("", "selector: required"), ("Sel", "selector: 'Sel' may hold only lower-case letters a-z, digits and '-'"),
+        ("a_b", "selector: 'a_b' may hold only lower-case letters a-z, digits and '-'"), ("end-", "selector: 'end-' must not start or end with '-'"),
+    ])
+    func refused(selector: String, message: String) {
+        do {
+            _ = try ControlPlaneRules.dkimSelector(selector)
+            Issue.record("\(selector) accepted")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
+    @Test("the default selector is dated in UTC")
+    func defaultSelector() {
+        #expect(ControlPlaneRules.defaultDkimSelector(at: Date(timeIntervalSince1970: 1_795_045_000)) == "envoi-20261118")
+        #expect(ControlPlaneRules.defaultDkimSelector(at: Date(timeIntervalSince1970: 1_795_050_000)) == "envoi-20261119")
+    }
+
+    @Test("record names of a key")
+    func names() {
+        let names = DkimRecordNames(selector: "s1", domain: "Mail.Example.com", publishZone: "dkim.example.net")
+        #expect(names.dnsSubdomainName == "s1._domainkey.mail.example.com")
+        #expect(names.cnameRecordValue == "s1.mail.example.com.dkim.example.net")
+    }
+
+    @Test("the publish zone and DNS timeout keys")
+    func dkimKeys() throws {
+        let resolved = try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["dkim.publish_zone": "dkim.mail.example.net", "dns.timeout": "2"])
+        #expect(resolved.configuration.dkimPublishZone.value == "dkim.mail.example.net")
+        #expect(resolved.configuration.dnsTimeoutSeconds == 2)
+        #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["dkim.publish_zone": "localhost"]) }
+        #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["dns.timeout": "0"]) }
+    }
+}
+
+@Suite("SPF inclusion (RFC 7208) for isSpf")
+struct SPFInclusionTests {
+    static let include = "spf.envoi.test"
+
+    @Test("records and what they mean", arguments: [
+        ([["v=spf1 include:spf.envoi.test ~all"]], SPFInclusion.included),
+        ([["v=spf1 ip4:192.0.2.1 ", "+include:SPF.Envoi.Test. -all"]], .included),
+        ([["google-site-verification=x"], ["v=spf1 include:spf.envoi.test -all"]], .included),
+        ([], .noRecord),
+        ([["v=spf10 include:spf.envoi.test"]], .noRecord),
+        ([["v=spf1 include:spf.envoi.test"], ["v=spf1 -all"]], .severalRecords(2)),
+        ([["v=spf1 -include:spf.envoi.test ~all"]], .notIncluded(record: "v=spf1 -include:spf.envoi.test ~all")),
+        ([["v=spf1 include:spf.envoi.test.example.com ~all"]], .notIncluded(record: "v=spf1 include:spf.envoi.test.example.com ~all")),
+    ] as [([[String]], SPFInclusion)])
+    func evaluate(records: [[String]], expected: SPFInclusion) {
+        #expect(SPFInclusion.evaluate(txtRecords: records, include: Self.include) == expected)
+    }
+
+    @Test("explanations name the domain and the include")
+    func explanations() {
+        for outcome in [SPFInclusion.included, .noRecord, .severalRecords(2), .notIncluded(record: "v=spf1 -all")] {
+            let text = outcome.explanation(domain: "example.com", include: Self.include)
+            #expect(text.contains("example.com") && text.contains(Self.include))
+        }
     }
 }

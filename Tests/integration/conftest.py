@@ -164,3 +164,23 @@ def server_factory(initialised):
     yield start
     for server in servers:
         server.stop()
+PUBLISH_ZONE = "dkim.envoi.test"
+
+
+@pytest.fixture
+def dns():
+    """A DNS server on 127.0.0.1 (random port, UDP and TCP) whose records each test sets."""
+    from dns_server import LoopbackDNS
+
+    server = LoopbackDNS().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dkim_envoi(initialised, dns):
+    """An initialised Envoi that asks the loopback DNS server (1 s timeout) and publishes its
+    DKIM records under dkim.envoi.test."""
+    initialised.env.update({"ENVOI_DNS_RESOLVER": dns.address, "ENVOI_DNS_TIMEOUT": "1",
+                            "ENVOI_DKIM_PUBLISH_ZONE": PUBLISH_ZONE})
+    return initialised

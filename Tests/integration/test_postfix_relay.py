@@ -93,12 +93,17 @@ def test_postfix_relays_through_envoi_with_tls_and_auth(initialised, tenant, ser
         rows = []
         while time.monotonic() < deadline and not rows:
             connection = sqlite3.connect(f"file:{initialised.database}?mode=ro", uri=True)
-            rows = connection.execute("SELECT m.envelope_sender, q.recipient, m.body FROM message m JOIN queue_entry q ON q.queue_id = m.id").fetchall()
+            rows = connection.execute("SELECT m.envelope_sender, q.recipient FROM message m JOIN queue_entry q ON q.queue_id = m.id").fetchall()
             connection.close()
             time.sleep(0.2)
         assert rows, f"nothing arrived in Envoi's queue; Postfix log:\n{postfix.log()}"
         assert rows[0][0] == "app@example.com" and rows[0][1] == "friend@example.org"
-        assert b"Subject: via Postfix" in rows[0][2]
+        # The capture transport keeps what would have gone out (the queue drops the body once delivered).
+        deadline = time.monotonic() + 30
+        while not initialised.json("mail", "list") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        kept = initialised.json("mail", "list")[0]
+        assert "Subject: via Postfix" in initialised.ok("mail", "raw", str(kept["id"])).stdout
         deadline = time.monotonic() + 30
         while "status=sent" not in postfix.log() and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -62,6 +62,22 @@ public struct ConfigurationKey: Sendable {
         section: "dns", name: "resolver", defaultValue: "system",
         summary: "DNS resolver for DKIM checks and direct delivery: system (/etc/resolv.conf) or host:port.",
         check: { $0 == "system" || HostPort(parsing: $0) != nil ? nil : "expected system or host:port" })
+    public static let dnsTimeout = ConfigurationKey(
+        section: "dns", name: "timeout", defaultValue: "5",
+        summary: "Seconds to wait for one DNS answer (1-30); a lookup tries twice before it fails.",
+        check: { Int($0).map { (1...30).contains($0) } == true ? nil : "expected whole seconds from 1 to 30" })
+    public static let dkimPublishZone = ConfigurationKey(
+        section: "dkim", name: "publish_zone", defaultValue: "dkim.envoi.invalid",
+        summary: "DNS zone where Envoi's DKIM TXT records are published (`envoi dkim zone`); customers' CNAMEs point into it.",
+        check: { DomainName($0)?.isFullyQualified == true ? nil : "expected a domain name such as dkim.mail.example.net" })
+    public static let dkimCheckInterval = ConfigurationKey(
+        section: "dkim", name: "check_interval", defaultValue: "900",
+        summary: "Seconds between two DNS checks of every DKIM key by the server (60-86400).",
+        check: { Int($0).map { (60...86_400).contains($0) } == true ? nil : "expected whole seconds from 60 to 86400" })
+    public static let spfInclude = ConfigurationKey(
+        section: "spf", name: "include", defaultValue: "spf.envoi.invalid",
+        summary: "The domain customers' SPF records include for Envoi's servers; a domain whose SPF record has include:<it> gets isSpf.",
+        check: { DomainName($0)?.isFullyQualified == true ? nil : "expected a domain name such as spf.mail.example.net" })
 
     public static let smtpHostname = ConfigurationKey(
         section: "smtp", name: "hostname", defaultValue: "localhost",
@@ -124,7 +140,8 @@ public struct ConfigurationKey: Sendable {
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
-        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, limitsEnforce, dnsResolver,
+        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
+        dkimCheckInterval, spfInclude,
     ]
 
     /// Keys whose values are secrets: `config show` prints `***` for them.

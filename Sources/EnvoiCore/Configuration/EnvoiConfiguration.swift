@@ -42,6 +42,14 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         public var maximumRecipients: Int
         public var shutdownGrace: Int
     }
+    /// How long one DNS answer is waited for (`dns.timeout`).
+    public var dnsTimeoutSeconds: Int
+    /// The zone under which Envoi publishes DKIM TXT records (`dkim.publish_zone`).
+    public var dkimPublishZone: DomainName
+    /// Seconds between two periodic DKIM checks (`dkim.check_interval`).
+    public var dkimCheckIntervalSeconds: Int
+    /// The domain customers' SPF records include (`spf.include`).
+    public var spfInclude: DomainName
 
     /// Builds the typed value from checked text values keyed by path.
     init(values: [String: String]) {
@@ -69,6 +77,10 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                                     relayVerify: value(.deliveryRelayVerify) == "true", relayUsername: optional(.deliveryRelayUsername),
                                     relayPassword: optional(.deliveryRelayPassword), retryInitial: number(.deliveryRetryInitial),
                                     retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers))
+        dnsTimeoutSeconds = Int(value(.dnsTimeout))!
+        dkimPublishZone = DomainName(value(.dkimPublishZone))!
+        dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
+        spfInclude = DomainName(value(.spfInclude))!
     }
 }
 

@@ -1,0 +1,85 @@
+import DKIM
+import EnvoiCore
+import EnvoiStore
+import Foundation
+
+/// Creates DKIM keys for email domains: generates the key pair (or reads an imported PEM),
+/// computes what the domain owner publishes, and stores the private key sealed under the master
+/// key. The CLI and the control-plane API both create keys through it.
+public struct DkimKeyFactory: Sendable {
+    /// The store that keeps the key.
+    public let store: ControlPlaneStore
+    /// `dkim.publish_zone`: the CNAME targets are under it.
+    public let publishZone: DomainName
+    let now: @Sendable () -> Date
+
+    public init(store: ControlPlaneStore, publishZone: DomainName, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.publishZone = publishZone
+        self.now = now
+    }
+
+    /// What to create.
+    public struct Request: Sendable {
+        /// The email domain the key signs for.
+        public var emailDomainId: OCID
+        /// Nil picks `envoi-YYYYMMDD`.
+        public var selector: String?
+        /// The kind of key to generate; ignored when `privateKeyPEM` is given.
+        public var algorithm: DKIMPrivateKey.Kind
+        /// A PEM private key to import instead of generating one (`isImported`).
+        public var privateKeyPEM: String?
+        public var description: String?
+
+        public init(emailDomainId: OCID, selector: String? = nil, algorithm: DKIMPrivateKey.Kind = .rsa2048,
+                    privateKeyPEM: String? = nil, description: String? = nil) {
+            self.emailDomainId = emailDomainId
+            self.selector = selector
+            self.algorithm = algorithm
+            self.privateKeyPEM = privateKeyPEM
+            self.description = description
+        }
+    }
+
+    /// Creates and stores a key. It starts in NEEDS_ATTENTION with the instruction to publish
+    /// its CNAME: until the DNS checker finds the record, nothing is signed with it.
+    public func create(_ request: Request) throws -> DkimKey {
+        let created = now()
+        let selector = try request.selector.map { try ControlPlaneRules.dkimSelector($0) }
+            ?? ControlPlaneRules.defaultDkimSelector(at: created)
+        let description = try request.description.map { try ControlPlaneRules.description($0) }
+        let domain = try store.emailDomain(request.emailDomainId)
+        let privateKey: DKIMPrivateKey
+        do {
+            if let pem = request.privateKeyPEM {
+                privateKey = try DKIMPrivateKey(pemRepresentation: pem)
+            } else {
+                privateKey = try DKIMPrivateKey.generate(request.algorithm)
+            }
+        } catch {
+            throw ControlPlaneError.invalid(field: "private-key", Self.explain(error))
+        }
+        let names = DkimRecordNames(selector: selector, domain: domain.name, publishZone: publishZone.value)
+        let key = DkimKey(
+            id: .generate(.dkim), name: selector, emailDomainId: domain.id, compartmentId: domain.compartmentId,
+            lifecycleState: .needsAttention, lifecycleDetails: Self.initialDetails(names),
+            description: description, timeCreated: created, timeUpdated: created,
+            dnsSubdomainName: names.dnsSubdomainName, cnameRecordValue: names.cnameRecordValue,
+            txtRecordValue: privateKey.publicKey.txtRecordValue, isImported: request.privateKeyPEM != nil,
+            keyLength: privateKey.keySizeInBits, algorithm: privateKey.keyType.algorithmTag)
+        return try store.insertDkim(key, privateKeyPEM: privateKey.pemRepresentation)
+    }
+
+    /// The details of a new key: what to publish before it can sign.
+    static func initialDetails(_ names: DkimRecordNames) -> String {
+        "Publish the CNAME \(names.dnsSubdomainName) -> \(names.cnameRecordValue) "
+            + "(or the TXT record shown by `envoi dkim show`), then run `envoi dkim check`."
+    }
+
+    private static func explain(_ error: DKIMError) -> String {
+        switch error {
+        case .unreadablePrivateKey: "not an RSA (PKCS#1 or PKCS#8) or Ed25519 (PKCS#8) PEM private key"
+        default: error.description
+        }
+    }
+}
