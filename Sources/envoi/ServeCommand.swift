@@ -1,5 +1,7 @@
 import ArgumentParser
 import Delivery
+import DkimService
+import DNSResolver
 import EnvoiCore
 import EnvoiStore
 import Foundation
@@ -94,6 +96,8 @@ struct Runtime {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake)),
+                           .init(service: DkimCheckService(checker: DkimChecker(store: store, resolver: DNSResolver(configuration: configuration)),
+                                                           interval: .seconds(configuration.dkimCheckIntervalSeconds), logger: logger)),
                            .init(service: delivery)]
                     + (metrics.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
                     + [.init(service: smtp), .init(service: https)],
@@ -163,6 +167,27 @@ struct LimitsReloader: Service {
             while !Task.isCancelled {
                 await intake.reloadLimits()
                 try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// The periodic DKIM check (`dkim.check_interval`): resolves every key's published record and
+/// moves it to ACTIVE or NEEDS_ATTENTION, so that signing starts by itself once DNS is right.
+struct DkimCheckService: Service {
+    let checker: DkimChecker
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await checker.runPeriodically(every: interval, clock: ContinuousClock()) { outcomes in
+                for (id, outcome) in outcomes {
+                    if case .success(let result) = outcome, result.previousState != result.key.lifecycleState {
+                        logger.info("DKIM key state changed", metadata: [
+                            "dkim": .string(id.rawValue), "state": .string(result.key.lifecycleState.rawValue)])
+                    }
+                }
             }
         }
     }

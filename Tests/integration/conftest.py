@@ -184,3 +184,17 @@ def dkim_envoi(initialised, dns):
     initialised.env.update({"ENVOI_DNS_RESOLVER": dns.address, "ENVOI_DNS_TIMEOUT": "1",
                             "ENVOI_DKIM_PUBLISH_ZONE": PUBLISH_ZONE})
     return initialised
+
+
+@pytest.fixture
+def dkimpy_through(dns):
+    """Points dnspython's default resolver (which dkimpy uses) at the loopback server."""
+    import dns.resolver as dnsresolver
+    resolver = dnsresolver.Resolver(configure=False)
+    resolver.nameservers = ["127.0.0.1"]
+    resolver.port = dns.port
+    resolver.lifetime = 5
+    saved = dnsresolver.default_resolver
+    dnsresolver.default_resolver = resolver
+    yield
+    dnsresolver.default_resolver = saved

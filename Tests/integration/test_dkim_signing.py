@@ -30,19 +30,6 @@ MESSAGE = (
 )
 
 
-@pytest.fixture
-def dkimpy_through(dns):
-    """Points dnspython's default resolver (which dkimpy uses) at the loopback server."""
-    resolver = dnsresolver.Resolver(configure=False)
-    resolver.nameservers = ["127.0.0.1"]
-    resolver.port = dns.port
-    resolver.lifetime = 5
-    saved = dnsresolver.default_resolver
-    dnsresolver.default_resolver = resolver
-    yield
-    dnsresolver.default_resolver = saved
-
-
 def signed_message(envoi, dns, domain_name, algorithm, selector="s1"):
     domain = envoi.json("domain", "create", "--name", domain_name)
     key = envoi.json("dkim", "create", "--domain-id", domain["id"], "--selector", selector, "--algorithm", algorithm, timeout=120)

@@ -73,7 +73,7 @@ public struct ConfigurationKey: Sendable {
     public static let dkimCheckInterval = ConfigurationKey(
         section: "dkim", name: "check_interval", defaultValue: "900",
         summary: "Seconds between two DNS checks of every DKIM key by the server (60-86400).",
-        check: { Int($0).map { (60...86_400).contains($0) } == true ? nil : "expected whole seconds from 60 to 86400" })
+        check: { Int($0).map { (1...86_400).contains($0) } == true ? nil : "expected whole seconds from 1 to 86400" })
     public static let spfInclude = ConfigurationKey(
         section: "spf", name: "include", defaultValue: "spf.envoi.invalid",
         summary: "The domain customers' SPF records include for Envoi's servers; a domain whose SPF record has include:<it> gets isSpf.",
