@@ -166,3 +166,67 @@ def test_cli_creates_an_smtp_credential_shown_once(api):
     assert len(password) >= 16 and created["lifecycle-state"] == "ACTIVE"
     listed = api.cli("iam", "smtp-credential", "list", "--user-id", api.key.user)["data"]
     assert [c["id"] for c in listed] == [created["id"]] and "password" not in listed[0]
+
+
+def test_smtp_and_https_together_never_exceed_the_per_minute_limit(api, initialised):
+    """Both doors share one limiter: 20 SMTP sessions and 10 HTTPS callers race for 25 recipients."""
+    import threading
+
+    from conftest import Tenant
+    from smtp_client import RawSMTP, message
+
+    limit = 25
+    initialised.ok("limits", "set", "--per-minute", str(limit))
+    tenant = Tenant(initialised, senders=())
+    cafile = str(initialised.data_dir / "tls" / "certificate.pem")
+    outcomes, lock = [], threading.Lock()
+
+    def smtp_worker(index):
+        client = RawSMTP(api.server.port, cafile).ready(tenant.username, tenant.password)
+        for attempt in range(4):
+            reply = client.command("MAIL FROM:<app@example.com>")
+            if reply.startswith("250"):
+                reply = client.command(f"RCPT TO:<s{index}-{attempt}@example.org>")
+                if reply.startswith("250"):
+                    client.command("DATA")
+                    client.send(message() + b".\r\n")
+                    reply = client.reply()
+                else:
+                    client.command("RSET")
+            with lock:
+                outcomes.append(("smtp", reply))
+        client.close()
+
+    def https_worker(index):
+        data = oci.email_data_plane.EmailDPClient(api.key.config, service_endpoint=api.server.https_endpoint,
+                                                  circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy())
+        data.base_client.session.verify = cafile
+        data.base_client.session.trust_env = False
+        for attempt in range(4):
+            details = oci.email_data_plane.models.SubmitEmailDetails(
+                sender=oci.email_data_plane.models.Sender(
+                    sender_address=oci.email_data_plane.models.EmailAddress(email="app@example.com"), compartment_id=api.key.tenancy),
+                recipients=oci.email_data_plane.models.Recipients(to=[oci.email_data_plane.models.EmailAddress(email=f"h{index}-{attempt}@example.org")]),
+                subject="race", body_text="Hello")
+            try:
+                data.submit_email(details, retry_strategy=oci.retry.NoneRetryStrategy())
+                result = "accepted"
+            except oci.exceptions.ServiceError as error:
+                result = f"{error.status} {error.code} {error.message}"
+            with lock:
+                outcomes.append(("https", result))
+
+    threads = [threading.Thread(target=smtp_worker, args=(i,)) for i in range(20)]
+    threads += [threading.Thread(target=https_worker, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    accepted = [o for o in outcomes if o[1] == "accepted" or o[1].startswith("250 2.0.0 Ok: queued as")]
+    refused = [o for o in outcomes if o not in accepted]
+    assert len(outcomes) == 30 * 4
+    assert len(accepted) == limit, refused[:5]
+    assert {text for door, text in refused if door == "smtp"} <= {f"455 Maximum messages sent per minute reached : limit is {limit}"}
+    assert {text for door, text in refused if door == "https"} <= {
+        f"400 LimitExceeded Maximum messages sent per minute reached : limit is {limit}"}
+    assert initialised.json("stats")["minuteUsage"] == limit
