@@ -6,18 +6,9 @@
 # only ever run private instances (Benchmarks/postfix-instance.sh).
 set -euo pipefail
 
-packages=(postfix libsasl2-modules)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-    echo "installing Debian packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# "No configuration" leaves /etc/postfix/main.cf unwritten, so the package starts nothing.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+"$(dirname "$0")/apt-install.sh" postfix libsasl2-modules
 
 # A system instance (only possible if someone configured /etc/postfix) must not run beside ours.
 if [[ -f /etc/postfix/main.cf ]] && postfix status >/dev/null 2>&1; then

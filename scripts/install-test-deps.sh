@@ -11,18 +11,7 @@ scripts/install-build-deps.sh
 # libmail-dkim-perl: Perl Mail::DKIM, the second independent verifier of Envoi's DKIM signatures.
 # bind9-utils: named-checkzone, BIND's own check that `envoi dkim zone` writes a loadable zone.
 # swaks and openssl: real SMTP clients for the submission tests.
-DEBIAN_PACKAGES=(e2fsprogs openssl swaks libmail-dkim-perl bind9-utils)
-
-missing=()
-for package in "${DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-    echo "installing Debian packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/apt-install.sh e2fsprogs openssl swaks libmail-dkim-perl bind9-utils
 
 scripts/install-postfix.sh
 
