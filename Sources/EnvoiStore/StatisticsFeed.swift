@@ -34,6 +34,19 @@ public struct StatisticsFeed: Sendable {
                                   rejectedByReason: statistics.rejectedByReason)
     }
 
+    /// The live feed: a new snapshot every `interval` (the console asks for 250 ms: 4 a second),
+    /// computed when the consumer asks for it, so a slow consumer never builds a backlog.
+    public func updates(every interval: Duration = .milliseconds(250)) -> AsyncStream<StatisticsSnapshot> {
+        var first = true
+        return AsyncStream(unfolding: {
+            if !first {
+                do { try await Task.sleep(for: interval) } catch { return nil }
+            }
+            first = false
+            return snapshot()
+        })
+    }
+
     /// A snapshot from the database alone, for a process that does not serve.
     public static func persistedSnapshot(_ store: ControlPlaneStore) throws -> StatisticsSnapshot {
         let time = store.now()

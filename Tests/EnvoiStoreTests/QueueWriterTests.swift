@@ -61,3 +61,28 @@ import Testing
         #expect(await writer.commit(submission(f, recipients: 1)) == .refused(.storageFailure))
     }
 }
+
+@Suite struct StatisticsFeedTests {
+    @Test func theFeedPublishesFreshSnapshotsOfUsageAndCounters() async throws {
+        let f = try StoreFixture()
+        let statistics = ServiceStatistics()
+        let writer = try QueueWriter(store: f.store, statistics: statistics)
+        let limits = try f.store.limits()
+        let feed = StatisticsFeed(store: f.store, writer: writer, statistics: statistics, limits: { limits })
+        var updates = feed.updates(every: .milliseconds(5)).makeAsyncIterator()
+        let before = try #require(await updates.next())
+        #expect(before.minuteUsage == 0 && before.perMinuteHistory.count == 60 && before.limits == limits)
+        async let running: Void = writer.run()
+        let submission = Submission(submitter: Submitter(userId: f.bootstrap.adminUser.id), source: .smtp,
+                                    envelopeSender: EmailAddress("a@example.com")!,
+                                    recipients: [EmailAddress("r1@example.org")!, EmailAddress("r2@example.org")!],
+                                    message: Array("From: a@example.com\r\n\r\nhi\r\n".utf8))
+        _ = await writer.commit(QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: nil, submission: submission))
+        writer.finish()
+        await running
+        let after = try #require(await updates.next())
+        #expect(after.minuteUsage == 2 && after.dayUsage == 2 && after.queueDepth == 2)
+        #expect(after.totals[ServiceStatistics.Event.accepted.rawValue] == 2)
+        #expect(after.perMinuteHistory.last == 2 && after.time >= before.time)
+    }
+}
