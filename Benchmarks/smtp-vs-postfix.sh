@@ -10,8 +10,8 @@
 #       [--envoi HOST:PORT --envoi-pid PID [--envoi-auth USER:PASS]] [--no-pipelining] [--timeout S]
 #
 # Without --envoi the script prepares a scratch data directory and starts `envoi serve` itself
-# (STARTTLS + AUTH with a fresh credential, durable commit; delivery set to a relay that refuses
-# connections, so accepted messages stay queued as Postfix's are held). --envoi instead measures
+# (STARTTLS + AUTH with a fresh credential, durable commit; `delivery.hold = true`, so accepted
+# messages stay queued as Postfix's are held). --envoi instead measures
 # an already running server; --envoi-pid names its process for the memory column; --envoi-auth
 # (or ENVOI_BENCH_AUTH) is sent over TLS only and never printed. ENVOI_BIN picks the binary (default: release build, else debug).
 # Installs Postfix if missing (scripts/install-postfix.sh); needs root for Postfix's master.
@@ -113,8 +113,7 @@ if [[ -z $envoi_target ]]; then
     source Benchmarks/envoi-lib.sh
     ENVOI=$envoi
     envoi_prepare "$work/envoi-data"
-    envoi_start "$work/envoi-data" --set delivery.mode=relay --set delivery.relay_host=127.0.0.1:1 \
-        --set delivery.relay_tls=none --set delivery.retry_initial=86400 --set delivery.workers=1
+    envoi_start "$work/envoi-data" --set delivery.hold=true
     envoi_target="127.0.0.1:$ENVOI_PORT" envoi_pid=$ENVOI_PID envoi_auth=$ENVOI_AUTH
     trap 'envoi_stop; cleanup' EXIT INT TERM
 fi

@@ -20,9 +20,13 @@ public final class DeliveryScheduler: Service, Sendable {
         public var pollInterval: Duration
         public var initialConcurrency: Int
         public var maximumConcurrency: Int
+        /// Deliver nothing: the queue only fills (`delivery.hold`).
+        public var hold: Bool
 
         public init(workers: Int = 8, schedule: RetrySchedule = RetrySchedule(), lease: TimeInterval = 600,
-                    pollInterval: Duration = .milliseconds(250), initialConcurrency: Int = 2, maximumConcurrency: Int = 20) {
+                    pollInterval: Duration = .milliseconds(250), initialConcurrency: Int = 2, maximumConcurrency: Int = 20,
+                    hold: Bool = false) {
+            self.hold = hold
             self.workers = workers
             self.schedule = schedule
             self.lease = lease
@@ -54,6 +58,11 @@ public final class DeliveryScheduler: Service, Sendable {
 
     public func run() async throws {
         try await Blocking.run { [store] in try store.releaseAllLeases() }
+        if configuration.hold {
+            logger.notice("delivery is held (delivery.hold = true): accepted mail stays queued")
+            try? await gracefulShutdown()
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, configuration.workers) {
                 group.addTask { await self.work() }

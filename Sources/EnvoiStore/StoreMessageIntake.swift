@@ -17,6 +17,12 @@ public final class StoreMessageIntake: MessageIntake {
     /// client that reconnects does not pay 210,000 PBKDF2 rounds each time. The credential row is
     /// still read on every AUTH, so a deleted credential stops working at once.
     private let verified = Mutex<[String: OCID]>([:])
+    /// Each user's authorisation snapshot (senders, policies, groups), reused for
+    /// `authorizationLifetime`: a session's MAIL FROM and its commit, and concurrent sessions of
+    /// one user, read the control plane once between them. A revoked sender or policy takes
+    /// effect within that second.
+    private let authorizations = Mutex<[OCID: (SendAuthorization, [Group], ContinuousClock.Instant)]>([:])
+    public static let authorizationLifetime: Duration = .seconds(1)
     private static let verifiedCacheLimit = 10_000
 
     public init(store: ControlPlaneStore, writer: QueueWriter, hostname: String, statistics: ServiceStatistics,
@@ -93,7 +99,9 @@ public final class StoreMessageIntake: MessageIntake {
 
     private func envelopeSenderRefusal(_ sender: EmailAddress, for submitter: Submitter) async -> IntakeRefusal? {
         do {
-            let limits = try await refreshLimits()
+            // The early answer uses the limits as last reloaded (every second); the commit re-reads
+            // them in its transaction, so a lowered limit is never exceeded meanwhile.
+            let limits = currentLimits()
             if let refusal = try await authorize([sender], for: submitter, compartment: nil) { return refusal }
             return writer.refusal(adding: 1, limits: limits).map(IntakeRefusal.limitReached)
         } catch {
@@ -115,7 +123,8 @@ public final class StoreMessageIntake: MessageIntake {
 
     private func commit(_ submission: Submission) async -> SubmissionResult {
         do {
-            let limits = try await refreshLimits()
+            // The commit re-checks the limits in its own transaction; the size limit as last read.
+            let limits = currentLimits()
             guard submission.message.count <= limits.maxMessageSize else { return .refused(.tooLarge(limit: limits.maxMessageSize)) }
             guard let parsed = try? ParsedMessage(parsing: submission.message),
                   let from = try? parsed.header.mailboxes(in: "From"), !from.isEmpty else {
@@ -136,7 +145,7 @@ public final class StoreMessageIntake: MessageIntake {
 
     /// The first address that is not an approved sender the submitter may use, as a refusal.
     private func authorize(_ addresses: [EmailAddress], for submitter: Submitter, compartment: OCID?) async throws -> IntakeRefusal? {
-        let (authorization, groups) = try await Blocking.run { [store] in try store.sendAuthorization(for: submitter.userId) }
+        let (authorization, groups) = try await authorization(for: submitter.userId)
         for address in addresses {
             if case .denied(let denial) = authorization.check(address, groups: groups, compartment: compartment) {
                 return .senderNotAuthorized(address: denial.address, denial)
@@ -163,6 +172,19 @@ public final class StoreMessageIntake: MessageIntake {
         }
         if !added.isEmpty { submission.message = Array(added.utf8) + submission.message }
         return messageID
+    }
+
+    private func authorization(for user: OCID) async throws -> (SendAuthorization, [Group]) {
+        let now = ContinuousClock.now
+        if let (authorization, groups, read) = authorizations.withLock({ $0[user] }), now - read < Self.authorizationLifetime {
+            return (authorization, groups)
+        }
+        let (authorization, groups) = try await Blocking.run { [store] in try store.sendAuthorization(for: user) }
+        authorizations.withLock { cache in
+            if cache.count >= Self.verifiedCacheLimit { cache.removeAll() }
+            cache[user] = (authorization, groups, now)
+        }
+        return (authorization, groups)
     }
 
     private func refreshLimits() async throws -> SendLimits {

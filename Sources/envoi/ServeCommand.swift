@@ -134,7 +134,8 @@ struct Runtime {
         DeliveryScheduler.Configuration(
             workers: settings.workers,
             schedule: RetrySchedule(initialDelay: TimeInterval(settings.retryInitial), factor: Double(settings.retryFactor),
-                                    maximumAge: TimeInterval(settings.maxAge)))
+                                    maximumAge: TimeInterval(settings.maxAge)),
+            hold: settings.hold)
     }
 
     /// One line on standard output, flushed at once: scripts and tests wait for these.

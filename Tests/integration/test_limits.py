@@ -95,6 +95,7 @@ def test_limits_set_takes_effect_without_a_restart(initialised, tenant, server_f
     assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
     client.command("RSET")
     initialised.ok("limits", "set", "--per-minute", "1", "--per-day", "1")
+    time.sleep(1.5)  # the server reloads the limits every second
     assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
     assert client.command("RCPT TO:<a@example.org>") == "250 2.1.5 Ok"
     assert client.command("RCPT TO:<b@example.org>") == "455 Maximum messages sent per minute reached : limit is 1"

@@ -129,6 +129,10 @@ public struct ConfigurationKey: Sendable {
     public static let deliveryWorkers = count("delivery", "workers", 8,
         "Deliveries in flight at once in this process (each destination also has its own slow-start window).")
 
+    public static let deliveryHold = ConfigurationKey(
+        section: "delivery", name: "hold", defaultValue: "false",
+        summary: "Hold the queue: accept and commit mail but deliver nothing until restarted with false (as Postfix's defer_transports).",
+        check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
     public static let limitsEnforce = ConfigurationKey(
         section: "limits", name: "enforce", defaultValue: "true",
         summary: "Enforce the tenancy's send limits (true); false only counts usage (to measure what enforcing costs).",
@@ -140,7 +144,7 @@ public struct ConfigurationKey: Sendable {
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
-        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
+        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryHold, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
         dkimCheckInterval, spfInclude,
     ]
 

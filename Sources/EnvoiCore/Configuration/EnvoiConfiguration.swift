@@ -28,6 +28,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         public var retryFactor: Int
         public var maxAge: Int
         public var workers: Int
+        public var hold: Bool
     }
 
     /// The SMTP listeners' named limits (seconds for times).
@@ -76,7 +77,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         delivery = DeliverySettings(relayTLS: value(.deliveryRelayTLS), relayCAFile: optional(.deliveryRelayCAFile),
                                     relayVerify: value(.deliveryRelayVerify) == "true", relayUsername: optional(.deliveryRelayUsername),
                                     relayPassword: optional(.deliveryRelayPassword), retryInitial: number(.deliveryRetryInitial),
-                                    retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers))
+                                    retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers),
+                                    hold: value(.deliveryHold) == "true")
         dnsTimeoutSeconds = Int(value(.dnsTimeout))!
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
