@@ -131,6 +131,7 @@ import Testing
         let fixture = try APIFixture()
         _ = try fixture.store.createSender(email: "app@example.com")
         _ = try fixture.store.setLimits(messagesPerMinute: 1)
+        await fixture.intake.reloadLimits()  // as the server's LimitsReloader does every second
         try await fixture.withClient { client in
             #expect(try await client.signed(fixture.adminKey, .post, Self.path, json: Self.body(fixture)).status == .ok)
             let response = try await client.signed(fixture.adminKey, .post, Self.path, json: Self.body(fixture))
@@ -144,6 +145,7 @@ import Testing
         let fixture = try APIFixture()
         _ = try fixture.store.createSender(email: "app@example.com")
         _ = try fixture.store.setLimits(maxMessageSize: 2_048)
+        await fixture.intake.reloadLimits()  // as the server's LimitsReloader does every second
         try await fixture.withClient { client in
             let big = String(repeating: "x", count: 2_000)
             let composed = Self.body(fixture).replacingOccurrences(of: "Hi there", with: big)
