@@ -83,3 +83,11 @@ public struct DkimKeyFactory: Sendable {
         }
     }
 }
+
+extension DkimKeyFactory: DkimKeyCreator {
+    /// Creates a key as `envoi dkim create` does (the algorithm of a generated key is RSA-2048).
+    public func createDkimKey(_ creation: DkimCreation) throws -> DkimKey {
+        try create(Request(emailDomainId: creation.emailDomainId, selector: creation.selector,
+                           privateKeyPEM: creation.privateKeyPEM, description: creation.description))
+    }
+}
