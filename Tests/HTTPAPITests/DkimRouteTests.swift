@@ -76,6 +76,7 @@ import Testing
             let badKey = try await client.signed(fixture.adminKey, .post, "/20170907/dkims", json: try Self.body(
                 ["emailDomainId": domain.id.rawValue, "name": "sel", "privateKey": "not a key"]))
             #expect(badKey.status == .badRequest && badKey.code == "InvalidParameter")
+            #expect(badKey.message?.hasPrefix("privateKey:") == true && badKey.message?.contains("not a key") == false)
             let missing = try await client.signed(fixture.adminKey, .post, "/20170907/dkims", json: #"{"name":"sel"}"#)
             #expect(missing.code == "MissingParameter")
             let noDomain = try await client.signed(fixture.adminKey, .get, "/20170907/dkims")
