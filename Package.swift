@@ -178,6 +178,7 @@ let package = Package(
                 "HTTPAPI",
                 "EnvoiStore",
                 "EnvoiCore",
+                "DkimService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

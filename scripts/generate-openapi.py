@@ -35,6 +35,7 @@ def obj(properties, required=()):
 TAGS = {"type": "object", "additionalProperties": string()}
 DEFINED_TAGS = {"type": "object", "additionalProperties": {"type": "object"}}
 SENDER_STATES = ["CREATING", "ACTIVE", "NEEDS_ATTENTION", "INACTIVE", "FAILED", "DELETING", "DELETED", "UPDATING"]
+DKIM_STATES = ["ACTIVE", "CREATING", "DELETING", "DELETED", "FAILED", "INACTIVE", "NEEDS_ATTENTION", "UPDATING"]
 DOMAIN_STATES = ["ACTIVE", "CREATING", "DELETING", "DELETED", "FAILED", "UPDATING"]
 REASONS = ["UNKNOWN", "HARDBOUNCE", "COMPLAINT", "MANUAL", "SOFTBOUNCE", "UNSUBSCRIBE"]
 WR_STATUS = ["ACCEPTED", "IN_PROGRESS", "WAITING", "NEEDS_ATTENTION", "FAILED", "SUCCEEDED", "CANCELING", "CANCELED"]
@@ -85,6 +86,20 @@ schemas = {
                                "activeDkimId": string(), "description": string(), "timeCreated": time(),
                                "freeformTags": TAGS, "definedTags": DEFINED_TAGS}, ["name", "id"]),
     "EmailDomainCollection": obj({"items": {"type": "array", "items": ref("EmailDomainSummary")}}, ["items"]),
+    "CreateDkimDetails": obj({"emailDomainId": string(), "name": string(description="The selector; envoi-YYYYMMDD when absent"),
+                              "description": string(), "privateKey": string(description="A PEM private key to import (never returned)"),
+                              "freeformTags": TAGS, "definedTags": DEFINED_TAGS}, ["emailDomainId"]),
+    "UpdateDkimDetails": obj({"description": string(), "freeformTags": TAGS, "definedTags": DEFINED_TAGS}),
+    "Dkim": obj({"name": string(), "id": string(), "emailDomainId": string(), "compartmentId": string(),
+                 "lifecycleState": enum(*DKIM_STATES), "lifecycleDetails": string(), "description": string(),
+                 "timeCreated": time(), "timeUpdated": time(), "dnsSubdomainName": string(), "cnameRecordValue": string(),
+                 "txtRecordValue": string(), "isImported": {"type": "boolean"}, "keyLength": {"type": "integer"},
+                 "freeformTags": TAGS, "definedTags": DEFINED_TAGS}, ["name", "id", "emailDomainId"]),
+    "DkimSummary": obj({"name": string(), "id": string(), "emailDomainId": string(), "compartmentId": string(),
+                        "lifecycleState": enum(*DKIM_STATES), "description": string(), "timeCreated": time(), "timeUpdated": time(),
+                        "isImported": {"type": "boolean"}, "keyLength": {"type": "integer"},
+                        "freeformTags": TAGS, "definedTags": DEFINED_TAGS}, ["name", "id", "emailDomainId"]),
+    "DkimCollection": obj({"items": {"type": "array", "items": ref("DkimSummary")}}, ["items"]),
     "WorkRequestResource": obj({"entityType": string(), "actionType": enum("CREATED", "UPDATED", "DELETED", "IN_PROGRESS", "RELATED", "FAILED"),
                                 "identifier": string(), "entityUri": string()}, ["entityType", "actionType", "identifier"]),
     "WorkRequest": obj({"operationType": enum(*WR_OPS), "status": enum(*WR_STATUS), "id": string(), "compartmentId": string(),
@@ -195,6 +210,21 @@ paths = {
         "put": op("updateEmailDomain", "Update an email domain's description", 202, parameters=[path("emailDomainId"), header("if-match")],
                   body=json_body("UpdateEmailDomainDetails"), headers=["opc-work-request-id"]),
         "delete": op("deleteEmailDomain", "Delete an email domain", 202, parameters=[path("emailDomainId"), header("if-match")],
+                     headers=["opc-work-request-id"]),
+    },
+    "/20170907/dkims": {
+        "post": op("createDkim", "Create (or import) a DKIM key of an email domain", 202, "Dkim", body=json_body("CreateDkimDetails"),
+                   parameters=[header("opc-retry-token")], headers=["etag", "opc-work-request-id"]),
+        "get": op("listDkims", "List the DKIM keys of an email domain", 200, "DkimCollection",
+                  parameters=[query("emailDomainId", required=True), query("id"), query("name"),
+                              query("lifecycleState", enum(*DKIM_STATES)), query("sortBy", enum("TIMECREATED", "ID", "NAME"))] + PAGING,
+                  headers=["opc-next-page"]),
+    },
+    "/20170907/dkims/{dkimId}": {
+        "get": op("getDkim", "Get a DKIM key (never its private key)", 200, "Dkim", parameters=[path("dkimId")], headers=["etag"]),
+        "put": op("updateDkim", "Update a DKIM key's description", 202, parameters=[path("dkimId"), header("if-match")],
+                  body=json_body("UpdateDkimDetails"), headers=["opc-work-request-id"]),
+        "delete": op("deleteDkim", "Delete a DKIM key", 202, parameters=[path("dkimId"), header("if-match")],
                      headers=["opc-work-request-id"]),
     },
     "/20170907/workRequests": {

@@ -30,10 +30,14 @@ public struct DkimKeyFactory: Sendable {
         /// A PEM private key to import instead of generating one (`isImported`).
         public var privateKeyPEM: String?
         public var description: String?
+        /// How the caller named the private key, for error messages (`private-key` in the CLI,
+        /// `privateKey` in the API).
+        public var privateKeyField: String
 
         public init(emailDomainId: OCID, selector: String? = nil, algorithm: DKIMPrivateKey.Kind = .rsa2048,
-                    privateKeyPEM: String? = nil, description: String? = nil) {
+                    privateKeyPEM: String? = nil, description: String? = nil, privateKeyField: String = "private-key") {
             self.emailDomainId = emailDomainId
+            self.privateKeyField = privateKeyField
             self.selector = selector
             self.algorithm = algorithm
             self.privateKeyPEM = privateKeyPEM
@@ -57,7 +61,7 @@ public struct DkimKeyFactory: Sendable {
                 privateKey = try DKIMPrivateKey.generate(request.algorithm)
             }
         } catch {
-            throw ControlPlaneError.invalid(field: "private-key", Self.explain(error))
+            throw ControlPlaneError.invalid(field: request.privateKeyField, Self.explain(error))
         }
         let names = DkimRecordNames(selector: selector, domain: domain.name, publishZone: publishZone.value)
         let key = DkimKey(
@@ -81,5 +85,13 @@ public struct DkimKeyFactory: Sendable {
         case .unreadablePrivateKey: "not an RSA (PKCS#1 or PKCS#8) or Ed25519 (PKCS#8) PEM private key"
         default: error.description
         }
+    }
+}
+
+extension DkimKeyFactory: DkimKeyCreator {
+    /// Creates a key as `envoi dkim create` does (the algorithm of a generated key is RSA-2048).
+    public func createDkimKey(_ creation: DkimCreation) throws -> DkimKey {
+        try create(Request(emailDomainId: creation.emailDomainId, selector: creation.selector,
+                           privateKeyPEM: creation.privateKeyPEM, description: creation.description, privateKeyField: "privateKey"))
     }
 }

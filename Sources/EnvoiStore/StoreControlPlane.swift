@@ -7,12 +7,15 @@ import GRDB
 /// never on an event loop or a cooperative thread.
 public final class StoreControlPlane: Sendable {
     let store: ControlPlaneStore
+    /// How DKIM keys are made (DkimService's factory, which this module cannot import).
+    let dkimKeys: any DkimKeyCreator
 
-    public init(store: ControlPlaneStore) {
+    public init(store: ControlPlaneStore, dkimKeys: any DkimKeyCreator) {
         self.store = store
+        self.dkimKeys = dkimKeys
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (ControlPlaneStore) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (ControlPlaneStore) throws -> T) async throws -> T {
         try await Blocking.run { [store] in try body(store) }
     }
 }

@@ -21,6 +21,7 @@ struct ControlPlaneRoutes: Sendable {
         registerSenders(on: router)
         registerSuppressions(on: router)
         registerEmailDomains(on: router)
+        registerDkims(on: router)
         registerWorkRequests(on: router)
         registerCredentials(on: router)
     }

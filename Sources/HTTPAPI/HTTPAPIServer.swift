@@ -9,7 +9,7 @@ import NIOSSL
 import ServiceLifecycle
 
 /// Everything the control plane routes need from the store.
-public typealias ControlPlaneBackend = CallerDirectory & SenderStore & SuppressionStore & EmailDomainStore & WorkRequestStore
+public typealias ControlPlaneBackend = CallerDirectory & SenderStore & SuppressionStore & EmailDomainStore & DkimStore & WorkRequestStore
     & CredentialStore & SubmissionLedger & TenancyDirectory
 
 /// The HTTPS API's named settings, each with its default.

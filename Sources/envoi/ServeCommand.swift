@@ -87,7 +87,8 @@ struct Runtime {
         let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
                                        smtpSubmitEndpoint: { smtpBound.value })
         https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
-                                  backend: StoreControlPlane(store: store), logger: logger) { address in
+                                  backend: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
+                                  logger: logger) { address in
             Runtime.announce("https listening on \(address.hostPort)")
         }
     }

@@ -95,6 +95,30 @@ def test_sdk_manages_senders_suppressions_domains_and_configuration(api):
     assert configuration.smtp_submit_endpoint == f"127.0.0.1:{api.server.port}"
 
 
+def test_sdk_manages_dkim_keys(api):
+    email, tenancy = api.email, api.key.tenancy
+    domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="dkim.example.com")).data
+    created = email.create_dkim(oci.email.models.CreateDkimDetails(email_domain_id=domain.id, name="sdk1", description="made by the sdk"))
+    key = created.data
+    assert key.name == "sdk1" and key.email_domain_id == domain.id and not key.is_imported and key.key_length == 2048
+    assert key.dns_subdomain_name == "sdk1._domainkey.dkim.example.com" and key.txt_record_value.startswith("v=DKIM1;")
+    assert "PRIVATE KEY" not in json.dumps(oci.util.to_dict(key))
+    work_request = email.get_work_request(created.headers["opc-work-request-id"]).data
+    assert work_request.status == "SUCCEEDED" and work_request.operation_type == "CREATE_DKIM"
+    assert email.get_dkim(key.id).data.cname_record_value == key.cname_record_value
+    assert [k.id for k in email.list_dkims(email_domain_id=domain.id).data.items] == [key.id]
+    with pytest.raises(oci.exceptions.ServiceError) as bad:
+        email.create_dkim(oci.email.models.CreateDkimDetails(email_domain_id=domain.id, name="Not_A_Selector"),
+                          retry_strategy=oci.retry.NoneRetryStrategy())
+    assert bad.value.status == 400 and "name" in bad.value.message
+    deleted = email.delete_dkim(key.id)
+    assert email.get_work_request(deleted.headers["opc-work-request-id"]).data.operation_type == "DELETE_DKIM"
+    assert email.list_dkims(email_domain_id=domain.id).data.items == []
+    with pytest.raises(oci.exceptions.ServiceError) as missing:
+        email.get_dkim(key.id)
+    assert missing.value.status == 404 and missing.value.code == "NotAuthorizedOrNotFound"
+
+
 def test_sdk_pages_through_lists(api):
     for index in range(5):
         api.email.create_sender(oci.email.models.CreateSenderDetails(compartment_id=api.key.tenancy, email_address=f"p{index}@example.com"))
@@ -149,6 +173,13 @@ def test_cli_drives_the_control_and_data_planes(api):
     assert [d["name"] for d in domains] == ["cli.example.com"]
     api.cli("email", "domain", "delete", "--email-domain-id", domains[0]["id"], "--force", "--wait-for-state", "SUCCEEDED")
     assert api.cli("email", "configuration", "get-email", "-c", tenancy)["data"]["compartment-id"] == tenancy
+
+    signed = api.cli("email", "domain", "create", "-c", tenancy, "--name", "keys.example.com", "--wait-for-state", "SUCCEEDED")
+    signed_id = signed["data"]["resources"][0]["identifier"]
+    dkim = api.cli("email", "dkim", "create", "--email-domain-id", signed_id, "--name", "cli1", "--wait-for-state", "SUCCEEDED")
+    assert dkim["data"]["status"] == "SUCCEEDED" and dkim["data"]["operation-type"] == "CREATE_DKIM"
+    keys = api.cli("email", "dkim", "list", "--email-domain-id", signed_id)["data"]["items"]
+    assert [k["name"] for k in keys] == ["cli1"]
 
     submitted = api.cli("email-data-plane", "email-submitted-response", "submit-email",
                         "--sender", json.dumps({"senderAddress": {"email": "app@example.com"}, "compartmentId": tenancy}),

@@ -74,3 +74,39 @@ public protocol TenancyDirectory: Sendable {
     /// Whether `compartment` exists.
     func compartmentExists(_ compartment: OCID) async throws -> Bool
 }
+
+/// DKIM keys of email domains; every change is recorded as a SUCCEEDED work request. Private
+/// keys go in (an import) and never come out of this interface.
+public protocol DkimStore: Sendable {
+    /// Creates a key for `emailDomainId`: generated, or imported from `privateKeyPEM`.
+    func createDkim(_ creation: DkimCreation) async throws -> (DkimKey, WorkRequest)
+    func dkim(_ id: OCID) async throws -> DkimKey
+    func dkims(_ query: DkimQuery) async throws -> ListPage<DkimKey>
+    /// Changes the description (nil leaves it as it is).
+    func updateDkim(_ id: OCID, description: String?) async throws -> (DkimKey, WorkRequest)
+    func deleteDkim(_ id: OCID) async throws -> WorkRequest
+}
+
+/// What a new DKIM key is made of (`CreateDkimDetails`).
+public struct DkimCreation: Sendable {
+    public var emailDomainId: OCID
+    /// The selector; nil picks the default (`envoi-YYYYMMDD`).
+    public var selector: String?
+    public var description: String?
+    /// A PEM private key to import; nil generates one.
+    public var privateKeyPEM: String?
+
+    public init(emailDomainId: OCID, selector: String?, description: String?, privateKeyPEM: String?) {
+        self.emailDomainId = emailDomainId
+        self.selector = selector
+        self.description = description
+        self.privateKeyPEM = privateKeyPEM
+    }
+}
+
+/// The one way DKIM keys are made (DkimService's `DkimKeyFactory`), handed to the store's
+/// control plane so that the API creates keys exactly as `envoi dkim create` does.
+public protocol DkimKeyCreator: Sendable {
+    /// Validates, generates or imports, and stores a key (synchronously; may block).
+    func createDkimKey(_ creation: DkimCreation) throws -> DkimKey
+}

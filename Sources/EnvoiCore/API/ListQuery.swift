@@ -131,3 +131,25 @@ public struct WorkRequestQuery: Sendable {
         self.page = page
     }
 }
+
+/// `GET /dkims`: the filters of list_dkims (always within one email domain).
+public struct DkimQuery: Sendable {
+    public var emailDomainId: OCID
+    public var id: OCID?
+    public var name: String?
+    public var lifecycleState: DkimLifecycleState?
+    public var sortBy: NamedSortField
+    public var sortOrder: ListOrder
+    public var page: PageRequest
+
+    public init(emailDomainId: OCID, id: OCID? = nil, name: String? = nil, lifecycleState: DkimLifecycleState? = nil,
+                sortBy: NamedSortField = .timeCreated, sortOrder: ListOrder? = nil, page: PageRequest = PageRequest()) {
+        self.emailDomainId = emailDomainId
+        self.id = id
+        self.name = name
+        self.lifecycleState = lifecycleState
+        self.sortBy = sortBy
+        self.sortOrder = sortOrder ?? sortBy.defaultOrder
+        self.page = page
+    }
+}

@@ -1,0 +1,76 @@
+import EnvoiCore
+import Foundation
+import GRDB
+
+/// DKIM keys for the HTTPS API: creation through the injected `DkimKeyCreator` (the same path
+/// as `envoi dkim create`), look-ups, description changes and deletion, each change recorded
+/// as a SUCCEEDED work request.
+extension StoreControlPlane: DkimStore {
+    public func createDkim(_ creation: DkimCreation) async throws -> (DkimKey, WorkRequest) {
+        try await run { [dkimKeys] store in
+            let key = try dkimKeys.createDkimKey(creation)
+            let request = try store.recordWorkRequest(.createDkim, compartment: key.compartmentId, entityType: "dkim",
+                                                      action: .created, resource: key.id, entityUri: Self.dkimURI(key.id),
+                                                      log: "Created DKIM key \(key.name)")
+            return (key, request)
+        }
+    }
+
+    public func dkim(_ id: OCID) async throws -> DkimKey { try await run { try $0.dkimKey(id) } }
+    public func dkims(_ query: DkimQuery) async throws -> ListPage<DkimKey> { try await run { try $0.dkimKeys(query) } }
+
+    public func updateDkim(_ id: OCID, description: String?) async throws -> (DkimKey, WorkRequest) {
+        try await run { store in
+            let key = try store.updateDkim(id, description: description)
+            let request = try store.recordWorkRequest(.updateDkim, compartment: key.compartmentId, entityType: "dkim",
+                                                      action: .updated, resource: key.id, entityUri: Self.dkimURI(key.id),
+                                                      log: "Updated DKIM key \(key.name)")
+            return (key, request)
+        }
+    }
+
+    public func deleteDkim(_ id: OCID) async throws -> WorkRequest {
+        try await run { store in
+            let key = try store.dkimKey(id)
+            try store.deleteDkim(id)
+            return try store.recordWorkRequest(.deleteDkim, compartment: key.compartmentId, entityType: "dkim",
+                                               action: .deleted, resource: id, entityUri: nil, log: "Deleted DKIM key \(key.name)")
+        }
+    }
+
+    static func dkimURI(_ key: OCID) -> String { "/20170907/dkims/\(key)" }
+}
+
+extension ControlPlaneStore {
+    /// One page of a domain's DKIM keys (404 when the domain does not exist).
+    public func dkimKeys(_ query: DkimQuery) throws -> ListPage<DkimKey> {
+        let column = switch query.sortBy {
+        case .timeCreated: "time_created"
+        case .id: "id"
+        case .name: "name"
+        }
+        return try read { db in
+            _ = try Self.fetch(db, "email_domain", .emailDomain, query.emailDomainId)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM dkim WHERE email_domain_id = ?1 AND (?2 IS NULL OR id = ?2) AND (?3 IS NULL OR lower(name) = lower(?3))
+                AND (?4 IS NULL OR lifecycle_state = ?4)
+                ORDER BY \(column) \(Self.direction(query.sortOrder)), id \(Self.direction(query.sortOrder)) LIMIT ?5 OFFSET ?6
+                """, arguments: [query.emailDomainId.rawValue, query.id?.rawValue, query.name, query.lifecycleState?.rawValue,
+                                 query.page.limit + 1, query.page.offset])
+            return Self.page(rows.map(DkimKey.init(row:)), query.page)
+        }
+    }
+
+    /// Changes a DKIM key's description (nil leaves it as it is) and returns the key.
+    public func updateDkim(_ id: OCID, description: String?) throws -> DkimKey {
+        let description = try description.map { try ControlPlaneRules.description($0) }
+        return try write { db in
+            _ = try Self.fetch(db, "dkim", .dkim, id)
+            if let description {
+                try db.execute(sql: "UPDATE dkim SET description = ?, time_updated = ? WHERE id = ?",
+                               arguments: [description, now(), id.rawValue])
+            }
+            return DkimKey(row: try Self.fetch(db, "dkim", .dkim, id))
+        }
+    }
+}
