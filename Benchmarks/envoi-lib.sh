@@ -1,7 +1,12 @@
 # Shared helpers for the benchmark scripts: a release build, a prepared data directory with a
 # sender and a credential, and `envoi serve` on free loopback ports. Source it; do not run it.
 
+# Builds the release binary, unless ENVOI_BIN names one already built.
 envoi_build_release() {
+    if [[ -n ${ENVOI_BIN:-} ]]; then
+        ENVOI=$ENVOI_BIN
+        return
+    fi
     swift build -c release --product envoi >&2
     ENVOI="$PWD/.build/release/envoi"
 }
@@ -44,7 +49,7 @@ envoi_stop() {
 # envoi_load PORT CONNECTIONS MESSAGES SIZE: runs loadgen with STARTTLS + AUTH; prints its report.
 envoi_load() {
     ENVOI_LOADGEN_AUTH="$ENVOI_AUTH" "$ENVOI" loadgen smtp --port "$1" --connections "$2" --messages "$3" --size "$4" \
-        --starttls --from load@example.com --to rcpt@example.org --timeout 300
+        --starttls --pipelining --from load@example.com --to rcpt@example.org --timeout 300
 }
 
 # The messages/s figure of a loadgen report.

@@ -16,7 +16,7 @@ for round in $(seq 1 "$rounds"); do
     for enforce in true false; do
         dir="$work/$enforce-$round"
         envoi_prepare "$dir"
-        envoi_start "$dir" --set limits.enforce=$enforce
+        envoi_start "$dir" --set limits.enforce=$enforce --set delivery.hold=true
         report=$(envoi_load "$ENVOI_PORT" 50 "$messages" 2048)
         envoi_stop
         rate=$(rate_of "$report")
