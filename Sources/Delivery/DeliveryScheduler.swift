@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MailMessage
 import ServiceLifecycle
+import SMTPProtocol
 import Synchronization
 
 /// The delivery pipeline, as one `Service`: workers claim due queue entries, drop recipients
@@ -116,7 +117,7 @@ public final class DeliveryScheduler: Service, Sendable {
             let succeeded = result.outcomes.values.contains { if case .relayed = $0 { true } else { false } }
             concurrency.withLock { $0.finish(destination, succeeded: succeeded) }
             for recipient in group {
-                let outcome = result.outcomes[recipient] ?? .deferred(status: "451 4.4.2 No outcome")
+                let outcome = result.outcomes[recipient] ?? .deferred(status: SMTPReply.noOutcome.description)
                 records.append(record(recipient, outcome, job: job, remoteHost: result.remoteHost, selector: selector))
             }
         }

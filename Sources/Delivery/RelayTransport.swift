@@ -55,7 +55,7 @@ enum SMTPDelivery {
             let tls = client.tlsPolicy == .never ? nil : try SMTPClientTLSConfiguration(verification: verification, host: host)
             connection = try await SMTPClientConnection.connect(host: host, port: port, configuration: client, tls: tls)
         } catch {
-            return .all(recipients, .deferred(status: "451 4.4.1 No session with \(remote): \(error)"), remoteHost: remote)
+            return .all(recipients, .deferred(status: SMTPReply.noSession(with: remote, error: "\(error)").description), remoteHost: remote)
         }
         defer { connection.close() }
         do {
@@ -66,11 +66,11 @@ enum SMTPDelivery {
                 outcomes[result.recipient] = classify(result)
             }
             for recipient in recipients where outcomes[recipient] == nil {
-                outcomes[recipient] = .deferred(status: "451 4.4.2 No reply for this recipient from \(remote)")
+                outcomes[recipient] = .deferred(status: SMTPReply.noReplyForRecipient(from: remote).description)
             }
             return TransportResult(outcomes: outcomes, remoteHost: remote)
         } catch {
-            return .all(recipients, .deferred(status: "451 4.4.2 Session with \(remote) failed: \(error)"), remoteHost: remote)
+            return .all(recipients, .deferred(status: SMTPReply.sessionFailed(with: remote, error: "\(error)").description), remoteHost: remote)
         }
     }
 
@@ -84,7 +84,9 @@ enum SMTPDelivery {
             case .permanentFailure: .bounced(status: status)
             }
         case .failed(let error):
-            return result.disposition == .permanentFailure ? .bounced(status: "554 5.0.0 \(error)") : .deferred(status: "451 4.4.2 \(error)")
+            let permanent = result.disposition == .permanentFailure
+            let status = SMTPReply.clientFailure("\(error)", permanent: permanent).description
+            return permanent ? .bounced(status: status) : .deferred(status: status)
         }
     }
 }

@@ -1,4 +1,5 @@
 import EnvoiCore
+import SMTPProtocol
 
 /// A way out for accepted mail: the capture mailbox, a relay host, or the recipients' MX hosts.
 public protocol Transport: Sendable {
@@ -46,9 +47,9 @@ public struct CaptureTransport: Transport {
             try await Blocking.run { [store] in
                 try store.keepInMailbox(message, of: job, recipients: recipients, dkimSelector: dkimSelector, now: .now)
             }
-            return .all(recipients, .relayed(status: "250 2.0.0 Kept in the local mailbox"), remoteHost: "capture")
+            return .all(recipients, .relayed(status: SMTPReply.keptInMailbox.description), remoteHost: "capture")
         } catch {
-            return .all(recipients, .deferred(status: "451 4.3.0 The local mailbox cannot be written"))
+            return .all(recipients, .deferred(status: SMTPReply.mailboxUnwritable.description))
         }
     }
 }

@@ -42,6 +42,12 @@ public struct EnhancedStatusCode: Hashable, Sendable, CustomStringConvertible {
     public static let mailSystemTransient = Self(known: 4, 3, 0)
     /// 4.4.0: other or undefined network or routing status.
     public static let networkTransient = Self(known: 4, 4, 0)
+    /// 4.4.1: no answer from the host (RFC 3463 X.4.1).
+    public static let noAnswerFromHost = Self(known: 4, 4, 1)
+    /// 4.4.2: bad connection (RFC 3463 X.4.2).
+    public static let badConnection = Self(known: 4, 4, 2)
+    /// 5.0.0: permanent failure, other (RFC 3463 X.0.0).
+    public static let permanentOther = Self(known: 5, 0, 0)
     /// 4.3.2: system not accepting network messages (shutting down).
     public static let notAcceptingMessages = Self(known: 4, 3, 2)
     /// 4.5.0: other or undefined protocol status.
