@@ -32,7 +32,7 @@ class ApiKey:
 @pytest.fixture
 def api(initialised, server_factory, tmp_path):
     initialised.ok("sender", "create", "--email", "app@example.com")
-    server = server_factory()
+    server = server_factory("metrics.listen=127.0.0.1:0")
     key = ApiKey(initialised, tmp_path)
     cafile = str(initialised.data_dir / "tls" / "certificate.pem")
 
@@ -200,7 +200,9 @@ def test_cli_creates_an_smtp_credential_shown_once(api):
 
 
 def test_smtp_and_https_together_never_exceed_the_per_minute_limit(api, initialised):
-    """Both doors share one limiter: 20 SMTP sessions and 10 HTTPS callers race for 25 recipients."""
+    """Both doors share one limiter: 50 SMTP sessions and 10 HTTPS callers race for 25 recipients;
+    the Prometheus scrape, the live statistics and the database agree."""
+    import urllib.request
     import threading
 
     from conftest import Tenant
@@ -214,7 +216,7 @@ def test_smtp_and_https_together_never_exceed_the_per_minute_limit(api, initiali
 
     def smtp_worker(index):
         client = RawSMTP(api.server.port, cafile).ready(tenant.username, tenant.password)
-        for attempt in range(4):
+        for attempt in range(2):
             reply = client.command("MAIL FROM:<app@example.com>")
             if reply.startswith("250"):
                 reply = client.command(f"RCPT TO:<s{index}-{attempt}@example.org>")
@@ -247,7 +249,7 @@ def test_smtp_and_https_together_never_exceed_the_per_minute_limit(api, initiali
             with lock:
                 outcomes.append(("https", result))
 
-    threads = [threading.Thread(target=smtp_worker, args=(i,)) for i in range(20)]
+    threads = [threading.Thread(target=smtp_worker, args=(i,)) for i in range(50)]
     threads += [threading.Thread(target=https_worker, args=(i,)) for i in range(10)]
     for thread in threads:
         thread.start()
@@ -255,9 +257,17 @@ def test_smtp_and_https_together_never_exceed_the_per_minute_limit(api, initiali
         thread.join(timeout=120)
     accepted = [o for o in outcomes if o[1] == "accepted" or o[1].startswith("250 2.0.0 Ok: queued as")]
     refused = [o for o in outcomes if o not in accepted]
-    assert len(outcomes) == 30 * 4
+    assert len(outcomes) == 50 * 2 + 10 * 4
     assert len(accepted) == limit, refused[:5]
     assert {text for door, text in refused if door == "smtp"} <= {f"455 Maximum messages sent per minute reached : limit is {limit}"}
     assert {text for door, text in refused if door == "https"} <= {
         f"400 LimitExceeded Maximum messages sent per minute reached : limit is {limit}"}
     assert initialised.json("stats")["minuteUsage"] == limit
+    with urllib.request.urlopen(f"http://127.0.0.1:{api.server.ports['metrics']}/metrics", timeout=10) as response:
+        scrape = response.read().decode().splitlines()
+    assert "envoi_recipients_accepted_total 25" in scrape
+    assert 'envoi_limit_usage{window="minute"} 25.0' in scrape
+    import sqlite3
+    connection = sqlite3.connect(f"file:{initialised.database}?mode=ro", uri=True)
+    assert connection.execute("SELECT COUNT(*) FROM queue_entry").fetchone()[0] == limit
+    connection.close()
