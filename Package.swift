@@ -171,6 +171,15 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "SMTPServerTests",
+            dependencies: [
+                "SMTPServer", "SMTPProtocol", "EnvoiCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "SMTPLoadTests", dependencies: ["SMTPLoad", "SMTPClient", "SMTPProtocol"]),
         .testTarget(
             name: "HTTPAPITests",

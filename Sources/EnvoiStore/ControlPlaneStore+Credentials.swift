@@ -59,6 +59,9 @@ extension ControlPlaneStore {
 
     /// The ACTIVE credential named `username`: its id, its user and its password hash (unsealed).
     public func credentialForVerification(username: String) throws -> (credential: OCID, user: OCID, hash: String)? {
+        #if DEBUG
+        try StoreFault.credentials.inject()
+        #endif
         let found = try read { db -> (OCID, OCID, Data)? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, user_id, password_hash FROM smtp_credential WHERE username = ? AND lifecycle_state = 'ACTIVE'

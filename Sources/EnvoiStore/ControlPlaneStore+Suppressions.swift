@@ -70,6 +70,18 @@ extension ControlPlaneStore {
     }
 
     /// The entry for an address, if suppressed.
+    /// Whether `email` is on the suppression list: the one lookup each SMTP RCPT and each HTTPS
+    /// recipient costs, so it reads a single indexed row and nothing else.
+    public func isSuppressed(email: String) throws -> Bool {
+        #if DEBUG
+        try StoreFault.suppressions.inject()
+        #endif
+        let address = try ControlPlaneRules.suppressionAddress(email)
+        return try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email_address = ?", arguments: [address]) ?? false
+        }
+    }
+
     public func suppression(email: String) throws -> Suppression? {
         let address = try ControlPlaneRules.suppressionAddress(email)
         return try read { db in

@@ -58,7 +58,11 @@ public final class QueueWriter: Sendable {
         let now = Int64(store.now().timeIntervalSince1970)
         let window = try store.read { db in try Self.persistedWindow(db, now: now) }
         statistics.adjustQueueDepth(by: try store.read { db in try Self.queueDepth(db) })
-        state = Mutex(State(window: window))
+        var initial = State(window: window)
+        #if DEBUG
+        initial.finished = StoreFault.active.contains(.queueWriter)
+        #endif
+        state = Mutex(initial)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -70,7 +74,8 @@ public final class QueueWriter: Sendable {
                 state.pending.append(Pending(message: message, continuation: continuation))
                 return true
             }
-            if accepted { wake.yield() } else { continuation.resume(returning: .refused(.storageFailure)) }
+            // A writer that has stopped cannot take anything any more: the mail system has failed.
+            if accepted { wake.yield() } else { continuation.resume(returning: .refused(.mailSystemFailure)) }
         }
     }
 

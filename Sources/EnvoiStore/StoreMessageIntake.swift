@@ -45,32 +45,32 @@ public final class StoreMessageIntake: MessageIntake {
         _ = try? await refreshLimits()
     }
 
-    public func authenticate(username: String, password: String) async -> Submitter? {
-        let submitter = await verify(username: username, password: password)
-        if submitter == nil { statistics.record(.authFailures) }
-        return submitter
+    public func authenticate(username: String, password: String) async -> AuthenticationResult {
+        let result = await verify(username: username, password: password)
+        if result == .rejected { statistics.record(.authFailures) }
+        return result
     }
 
-    private func verify(username: String, password: String) async -> Submitter? {
+    private func verify(username: String, password: String) async -> AuthenticationResult {
         let candidate: (credential: OCID, user: OCID, hash: String)?
         do {
             candidate = try await Blocking.run { [store] in try store.credentialForVerification(username: username) }
         } catch {
-            return nil
+            return .unavailable
         }
         guard let (credential, user, hash) = candidate else {
             _ = await Blocking.run { [hasher] in hasher.verify(password, against: ControlPlaneStore.decoyHash) }
-            return nil
+            return .rejected
         }
         let key = credential.rawValue + ":" + SHA256.hash(data: Data(password.utf8)).map { String(format: "%02x", $0) }.joined()
-        if let cached = verified.withLock({ $0[key] }), cached == user { return Submitter(userId: user) }
+        if let cached = verified.withLock({ $0[key] }), cached == user { return .authenticated(Submitter(userId: user)) }
         let matches = await Blocking.run { [hasher] in hasher.verify(password, against: hash) }
-        guard matches else { return nil }
+        guard matches else { return .rejected }
         verified.withLock { cache in
             if cache.count >= Self.verifiedCacheLimit { cache.removeAll() }
             cache[key] = user
         }
-        return Submitter(userId: user)
+        return .authenticated(Submitter(userId: user))
     }
 
     public func checkEnvelopeSender(_ sender: EmailAddress, for submitter: Submitter) async -> IntakeRefusal? {
@@ -111,7 +111,7 @@ public final class StoreMessageIntake: MessageIntake {
 
     private func recipientDecision(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
         do {
-            let suppressed = try await Blocking.run { [store] in try store.suppression(email: recipient.description) != nil }
+            let suppressed = try await Blocking.run { [store] in try store.isSuppressed(email: recipient.description) }
             if suppressed { return .suppressed }
             let limits = limits.withLock { $0 }
             if let refusal = writer.refusal(adding: acceptedSoFar + 1, limits: limits) { return .refused(.limitReached(refusal)) }

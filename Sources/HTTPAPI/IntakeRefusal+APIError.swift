@@ -14,7 +14,7 @@ extension IntakeRefusal {
             APIError(.contentTooLarge, .requestEntityTooLarge, "Message exceeds byte limit : limit is \(limit)")
         case .unparsable:
             .invalid("Message parse error: the message has no valid header section or no From address")
-        case .storageFailure, .temporaryFailure:
+        case .storageFailure, .temporaryFailure, .mailSystemFailure:
             .internalServerError
         }
     }

@@ -12,6 +12,7 @@ extension IntakeRefusal {
         case .unparsable: .messageParseError
         case .storageFailure: .systemStorageError
         case .temporaryFailure: .serverError
+        case .mailSystemFailure: .mailSystemFailure
         }
     }
 

@@ -104,13 +104,17 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             case .verifyCredentials(let username, let password):
                 guard !throttled(context) else { return }
                 let intake = shared.intake
-                perform(context, { await intake.authenticate(username: username, password: password) }) { handler, submitter in
-                    if let submitter {
+                perform(context, { await intake.authenticate(username: username, password: password) }) { handler, result in
+                    switch result {
+                    case .authenticated(let submitter):
                         handler.submitter = submitter
                         return handler.machine.credentialsVerified(userID: submitter.userId.rawValue)
+                    case .rejected:
+                        handler.shared.guard.recordFailure(handler.clientAddress)
+                        return handler.machine.credentialsRejected()
+                    case .unavailable:
+                        return handler.machine.internalErrorOccurred()
                     }
-                    handler.shared.guard.recordFailure(handler.clientAddress)
-                    return handler.machine.credentialsRejected()
                 }
                 return
             case .authorizeSender(let path, _):
@@ -149,6 +153,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 perform(context, { await intake.submit(submission) }) { handler, result in
                     switch result {
                     case .queued(let id, _): return handler.machine.messageCommitted(id: id)
+                    case .refused(.mailSystemFailure): return handler.machine.internalErrorOccurred(.mailSystemFailure)
                     case .refused(let refusal):
                         if refusal.countsAsAuthFailure { handler.shared.guard.recordFailure(handler.clientAddress) }
                         return handler.machine.messageCommitFailed(refusal.smtpReply)

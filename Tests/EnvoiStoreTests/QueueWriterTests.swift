@@ -58,7 +58,7 @@ import Testing
         let writer = try QueueWriter(store: f.store)
         writer.finish()
         await writer.run()
-        #expect(await writer.commit(submission(f, recipients: 1)) == .refused(.storageFailure))
+        #expect(await writer.commit(submission(f, recipients: 1)) == .refused(.mailSystemFailure))
     }
 }
 

@@ -284,6 +284,52 @@ def test_unapproved_senders_count_toward_the_throttle(initialised, tenant, serve
     assert client.command("MAIL FROM:<app@example.com>") == "421 Too many auth failures, try again later"
 
 
+# The three failure replies below come from faults a healthy store never produces on demand, so
+# the debug build (the one the suite runs) takes them from ENVOI_TEST_FAULTS; release builds
+# compile no such hook.
+def faulty_server(envoi, server_factory, fault):
+    envoi.env["ENVOI_TEST_FAULTS"] = fault
+    try:
+        return server_factory()
+    finally:
+        del envoi.env["ENVOI_TEST_FAULTS"]
+
+
+def test_credentials_unreadable_is_421_4_4_0_and_not_an_auth_failure(initialised, tenant, server_factory):
+    server = faulty_server(initialised, server_factory, "credentials")
+    client = RawSMTP(server.port, cafile(initialised), source="127.0.0.7")
+    client.reply()
+    client.command("EHLO c")
+    client.starttls()
+    client.command("EHLO c")
+    assert client.login(tenant.username, tenant.password) == \
+        "421 4.4.0 Problem attempting to execute commands. Please try again later"
+    assert client.closed()
+    # The store's failure is not the client's: the address is not throttled for it.
+    again = RawSMTP(server.port, cafile(initialised), source="127.0.0.7")
+    assert again.reply().startswith("220 ")
+
+
+def test_suppression_lookup_failure_is_451_and_the_session_goes_on(initialised, tenant, server_factory):
+    client = session(faulty_server(initialised, server_factory, "suppressions"), initialised, tenant)
+    assert client.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
+    assert client.command("RCPT TO:<r@example.org>") == "451 Server error"
+    assert client.command("NOOP").startswith("250")
+    assert client.command("DATA") == "503 Need RCPT command"
+    assert queue(initialised)[0] == []
+
+
+def test_stopped_queue_writer_is_421_4_3_0_and_close(initialised, tenant, server_factory):
+    client = session(faulty_server(initialised, server_factory, "queue-writer"), initialised, tenant)
+    client.command("MAIL FROM:<app@example.com>")
+    client.command("RCPT TO:<r@example.org>")
+    assert client.command("DATA").startswith("354")
+    client.send(message() + b".\r\n")
+    assert client.reply() == "421 4.3.0 Mail system failure, closing transmission channel"
+    assert client.closed()
+    assert queue(initialised)[0] == []
+
+
 @pytest.mark.parametrize("version,accepted", [("-tls1_1", False), ("-tls1", False), ("-tls1_2", True), ("-tls1_3", True)])
 def test_tls_versions(initialised, tenant, server_factory, version, accepted):
     server = server_factory()

@@ -4,8 +4,8 @@
 ///
 /// Every method may block on the store; adapters call it off their event loops.
 public protocol MessageIntake: Sendable {
-    /// Checks SMTP credentials; nil when the username or password is wrong.
-    func authenticate(username: String, password: String) async -> Submitter?
+    /// Checks SMTP credentials.
+    func authenticate(username: String, password: String) async -> AuthenticationResult
 
     /// The largest message accepted, in octets (advertised by EHLO SIZE): the tenancy's limit as
     /// last read, without waiting for the store (a session reads it when it starts).
@@ -21,6 +21,17 @@ public protocol MessageIntake: Sendable {
     /// Checks the whole message (header From, size, header section) and commits it durably;
     /// `queued` is answered only once message, recipients and queue entries are on disk.
     func submit(_ submission: Submission) async -> SubmissionResult
+}
+
+/// What the intake answers to a username and password.
+public enum AuthenticationResult: Sendable, Equatable {
+    /// The credentials are valid.
+    case authenticated(Submitter)
+    /// The username or password is wrong (SMTP 535; counts toward the auth-failure throttle).
+    case rejected
+    /// The credentials could not be checked: the store failed. Not the client's fault, so it does
+    /// not count as an auth failure (SMTP 421 4.4.0, then close).
+    case unavailable
 }
 
 /// An authenticated user, as the intake knows them.
@@ -63,6 +74,9 @@ public enum IntakeRefusal: Sendable, Equatable {
     /// A lookup failed before the commit (the store could not be read); the client may retry
     /// (SMTP 451, HTTPS 500).
     case temporaryFailure
+    /// The mail system cannot take anything now: the queue writer has stopped while the session
+    /// was still open (SMTP 421 4.3.0 and close, HTTPS 500).
+    case mailSystemFailure
 }
 
 extension IntakeRefusal {
@@ -76,6 +90,7 @@ extension IntakeRefusal {
         case .unparsable: "unparsable"
         case .storageFailure: "storage_failure"
         case .temporaryFailure: "temporary_failure"
+        case .mailSystemFailure: "mail_system_failure"
         }
     }
 }
