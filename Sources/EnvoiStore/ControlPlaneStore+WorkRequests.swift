@@ -58,21 +58,19 @@ extension ControlPlaneStore {
 
     /// The answer recorded for `messageId` from `user` at or after `since`.
     public func recordedSubmission(user: OCID, messageId: String, since: Date) throws -> String? {
-        try read { db in
-            try String.fetchOne(db, sql: "SELECT response FROM api_submission WHERE user_id = ? AND message_id = ? AND time_created >= ?",
-                                arguments: [user.rawValue, messageId, since])
-        }
+        try read { db in try Self.recordedSubmission(db, user: user, messageId: messageId, since: since) }
     }
 
-    /// Records (or replaces) the answer for `messageId`, and forgets answers past the retention.
-    public func recordSubmission(user: OCID, messageId: String, response: String) throws {
-        let time = now()
-        try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO api_submission (user_id, message_id, response, time_created) VALUES (?, ?, ?, ?)",
-                           arguments: [user.rawValue, messageId, response, time])
-            try db.execute(sql: "DELETE FROM api_submission WHERE time_created < ?",
-                           arguments: [time.addingTimeInterval(-Self.submissionLedgerRetention)])
-        }
+    static func recordedSubmission(_ db: Database, user: OCID, messageId: String, since: Date) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT response FROM api_submission WHERE user_id = ? AND message_id = ? AND time_created >= ?",
+                            arguments: [user.rawValue, messageId, since])
+    }
+
+    /// Records (or replaces an expired) answer for `messageId`; the queue writer calls it in the
+    /// transaction that commits the message, and purges answers past the retention.
+    static func recordSubmission(_ db: Database, user: OCID, messageId: String, response: String, at time: Date) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO api_submission (user_id, message_id, response, time_created) VALUES (?, ?, ?, ?)",
+                       arguments: [user.rawValue, messageId, response, time])
     }
 }
 

@@ -186,11 +186,21 @@ public final class QueueWriter: Sendable {
             for message in messages {
                 let submission = message.submission
                 let count = submission.recipients.count
+                if let replay = submission.replay,
+                   let recorded = try ControlPlaneStore.recordedSubmission(db, user: submission.submitter.userId, messageId: replay.key,
+                                                                            since: time.addingTimeInterval(-ControlPlaneStore.submissionLedgerRetention)) {
+                    results.append(.replayed(response: recorded))
+                    continue
+                }
                 if enforcesLimits, let refusal = window.refusal(adding: count, at: second, limits: limits) {
                     results.append(.refused(.limitReached(refusal)))
                     continue
                 }
                 try Self.insert(db, message, at: time)
+                if let replay = submission.replay {
+                    try ControlPlaneStore.recordSubmission(db, user: submission.submitter.userId, messageId: replay.key,
+                                                           response: replay.response, at: time)
+                }
                 window.record(count, at: second)
                 charged += count
                 results.append(.queued(id: message.queueID, messageId: message.messageID))
@@ -201,7 +211,11 @@ public final class QueueWriter: Sendable {
                     ON CONFLICT(second) DO UPDATE SET recipients = recipients + excluded.recipients
                     """, arguments: [second, charged])
             }
-            if purge { try db.execute(sql: "DELETE FROM send_usage WHERE second <= ?", arguments: [second - 86_400 - 60]) }
+            if purge {
+                try db.execute(sql: "DELETE FROM send_usage WHERE second <= ?", arguments: [second - 86_400 - 60])
+                try db.execute(sql: "DELETE FROM api_submission WHERE time_created < ?",
+                               arguments: [time.addingTimeInterval(-ControlPlaneStore.submissionLedgerRetention)])
+            }
             return (results, window)
         }
     }

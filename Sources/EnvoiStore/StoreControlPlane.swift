@@ -133,8 +133,4 @@ extension StoreControlPlane: SubmissionLedger {
     public func recordedResponse(user: OCID, messageId: String, since: Date) async throws -> String? {
         try await run { try $0.recordedSubmission(user: user, messageId: messageId, since: since) }
     }
-
-    public func recordResponse(user: OCID, messageId: String, response: String) async throws {
-        try await run { try $0.recordSubmission(user: user, messageId: messageId, response: response) }
-    }
 }

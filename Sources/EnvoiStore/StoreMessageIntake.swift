@@ -137,7 +137,8 @@ public final class StoreMessageIntake: MessageIntake {
             var submission = submission
             let messageID = completeHeader(&submission, parsed: parsed)
             guard !submission.recipients.isEmpty || !submission.suppressedRecipients.isEmpty else { return .refused(.unparsable) }
-            return await writer.commit(QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: messageID, submission: submission))
+            return await writer.commit(QueuedMessage(queueID: submission.queueID ?? QueuedMessage.makeQueueID(), messageID: messageID,
+                                                    submission: submission))
         } catch {
             return .refused(.storageFailure)
         }

@@ -34,12 +34,12 @@ struct DataPlaneRoutes: Sendable {
                                  subject: checked.subject, body: checked.body, customHeaders: checked.customHeaders,
                                  messageID: messageID, date: MessageDate(now()))
         let everyone = checked.to + checked.cc + checked.bcc
-        let (queueID, suppressed) = try await submit(MessageComposer.compose(draft), from: checked.from.address,
-                                                     recipients: everyone.map(\.address), compartment: checked.compartment, caller: caller)
-        let suppressedMailboxes = suppressed.map { address in everyone.first { $0.address == address } ?? Mailbox(address: address) }
-        let answer = EmailSubmittedResponse(messageId: messageID.value, envelopeId: queueID,
-                                            suppressedRecipients: suppressedMailboxes.map { EmailAddressDetails(email: $0.address.description, name: $0.displayName) })
-        return try await respond(answer, ledgerKey: checked.messageID?.value, caller: caller)
+        return try await submit(MessageComposer.compose(draft), from: checked.from.address, recipients: everyone.map(\.address),
+                                compartment: checked.compartment, ledgerKey: checked.messageID?.value, caller: caller) { queueID, suppressed in
+            let mailboxes = suppressed.map { address in everyone.first { $0.address == address } ?? Mailbox(address: address) }
+            return EmailSubmittedResponse(messageId: messageID.value, envelopeId: queueID,
+                                          suppressedRecipients: mailboxes.map { EmailAddressDetails(email: $0.address.description, name: $0.displayName) })
+        }
     }
 
     func submitRawEmail(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -74,15 +74,19 @@ struct DataPlaneRoutes: Sendable {
         if let ledgerKey, let recorded = try await ledger.recordedResponse(user: caller.user, messageId: ledgerKey, since: since()) {
             return JSONCoding.rawResponse(Data(recorded.utf8))
         }
-        let (queueID, suppressed) = try await submit(message, from: sender, recipients: recipients, compartment: compartment, caller: caller)
-        let answer = EmailRawSubmittedResponse(messageId: callerMessageID, envelopeId: queueID, suppressedRecipients: suppressed.map(\.description))
-        return try await respond(answer, ledgerKey: ledgerKey, caller: caller)
+        return try await submit(message, from: sender, recipients: recipients, compartment: compartment, ledgerKey: ledgerKey,
+                                caller: caller) { queueID, suppressed in
+            EmailRawSubmittedResponse(messageId: callerMessageID, envelopeId: queueID, suppressedRecipients: suppressed.map(\.description))
+        }
     }
 
     /// Screens the recipients (suppression list, early limit check), then commits through the
-    /// intake. Returns the queue id and the suppressed recipients.
+    /// intake and answers what `answer` builds from the queue id and the suppressed recipients.
+    /// With a `ledgerKey` the answer is recorded in the commit's transaction, so that a retry —
+    /// even one racing this request — gets this answer and queues nothing.
     private func submit(_ message: [UInt8], from sender: EmailAddress, recipients: [EmailAddress], compartment: OCID,
-                        caller: CallerAccess) async throws -> (String, [EmailAddress]) {
+                        ledgerKey: String?, caller: CallerAccess,
+                        answer: (String, [EmailAddress]) -> some Encodable) async throws -> Response {
         let limit = intake.currentMaximumMessageSize()
         guard message.count <= limit else { throw IntakeRefusal.tooLarge(limit: limit).apiError }
         let submitter = Submitter(userId: caller.user)
@@ -96,21 +100,17 @@ struct DataPlaneRoutes: Sendable {
             case .refused(let refusal): throw refusal.apiError
             }
         }
-        let submission = Submission(submitter: submitter, source: .https, envelopeSender: sender, recipients: accepted,
+        var submission = Submission(submitter: submitter, source: .https, envelopeSender: sender, recipients: accepted,
                                     suppressedRecipients: suppressed, message: message, compartment: compartment)
+        let queueID = OCID.generate(.message).rawValue
+        let body = try JSONCoding.encode(answer(queueID, suppressed))
+        submission.queueID = queueID
+        submission.replay = ledgerKey.map { SubmissionReplay(key: $0, response: String(decoding: body, as: UTF8.self)) }
         switch await intake.submit(submission) {
-        case .queued(let id, _): return (id, suppressed)
+        case .queued: return JSONCoding.rawResponse(body)
+        case .replayed(let recorded): return JSONCoding.rawResponse(Data(recorded.utf8))
         case .refused(let refusal): throw refusal.apiError
         }
-    }
-
-    /// Answers, and records the answer for retries when the submission named its Message-ID.
-    private func respond(_ answer: some Encodable, ledgerKey: String?, caller: CallerAccess) async throws -> Response {
-        let body = try JSONCoding.encode(answer)
-        if let ledgerKey {
-            try await ledger.recordResponse(user: caller.user, messageId: ledgerKey, response: String(decoding: body, as: UTF8.self))
-        }
-        return JSONCoding.rawResponse(body)
     }
 
     private func since() -> Date { now().addingTimeInterval(-86_400) }

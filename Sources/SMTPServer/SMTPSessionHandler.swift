@@ -154,6 +154,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                     switch result {
                     case .queued(let id, _): return handler.machine.messageCommitted(id: id)
                     case .refused(.mailSystemFailure): return handler.machine.internalErrorOccurred(.mailSystemFailure)
+                    // SMTP never asks for a replay; answering one would be a bug, not a success.
+                    case .replayed: return handler.machine.internalErrorOccurred()
                     case .refused(let refusal):
                         if refusal.countsAsAuthFailure { handler.shared.guard.recordFailure(handler.clientAddress) }
                         return handler.machine.messageCommitFailed(refusal.smtpReply)

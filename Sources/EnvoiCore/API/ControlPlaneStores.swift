@@ -59,12 +59,12 @@ public protocol CredentialStore: Sendable {
 }
 
 /// The answers given to HTTPS submissions that named their `messageId`, kept 24 hours so that a
-/// client's retry of an accepted submission gets the original answer and enqueues nothing.
+/// client's retry of an accepted submission gets the original answer and enqueues nothing. The
+/// answers are written by the commit itself (`Submission.replay`); this reads them, so that a
+/// retry is answered before its message is even composed.
 public protocol SubmissionLedger: Sendable {
     /// The response body recorded for `messageId` from `user` since `since`, if any.
     func recordedResponse(user: OCID, messageId: String, since: Date) async throws -> String?
-    /// Records the response body given for `messageId`.
-    func recordResponse(user: OCID, messageId: String, response: String) async throws
 }
 
 /// The tenancy-wide facts the configuration operation reports.

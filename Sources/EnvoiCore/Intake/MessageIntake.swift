@@ -110,6 +110,11 @@ public struct Submission: Sendable {
     public var compartment: OCID?
     /// The address or name of the client, for the event log.
     public var client: String?
+    /// The queue id to use; nil lets the intake choose. The HTTPS API chooses it so that the
+    /// answer it records for retries (`replay`) can name it before the commit.
+    public var queueID: String?
+    /// Set when a retry of this submission must return the first answer instead of queueing again.
+    public var replay: SubmissionReplay?
 
     public init(submitter: Submitter, source: SubmissionSource, envelopeSender: EmailAddress, recipients: [EmailAddress],
                 suppressedRecipients: [EmailAddress] = [], message: [UInt8], compartment: OCID? = nil, client: String? = nil) {
@@ -124,9 +129,26 @@ public struct Submission: Sendable {
     }
 }
 
+/// An HTTPS submission that names its Message-ID: the SDK retries submitEmail up to 8 times, and a
+/// retry within 24 hours must get the first answer and queue nothing (BEHAVIOUR.md §2). The answer
+/// is recorded in the commit's own transaction, so no crash or concurrent retry can queue twice.
+public struct SubmissionReplay: Sendable, Equatable {
+    /// The caller's key: the Message-ID, per user.
+    public var key: String
+    /// The answer to record, and to give every retry.
+    public var response: String
+
+    public init(key: String, response: String) {
+        self.key = key
+        self.response = response
+    }
+}
+
 /// The outcome of a submission.
 public enum SubmissionResult: Sendable, Equatable {
     /// Committed: the queue id, and the message's Message-ID (without angle brackets).
     case queued(id: String, messageId: String?)
+    /// A retry of a submission already committed (`Submission.replay`): its recorded answer.
+    case replayed(response: String)
     case refused(IntakeRefusal)
 }
