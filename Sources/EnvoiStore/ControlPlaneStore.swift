@@ -40,8 +40,10 @@ public final class ControlPlaneStore: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction; database failures become `StoreError`s.
+    /// Runs `body` in one write transaction; database failures become `StoreError`s. Called
+    /// inside `atomically` (on its thread), it joins that transaction instead of starting one.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = activeTransaction() { return try body(db) }
         do {
             return try pool.write(body)
         } catch let error as ControlPlaneError {
@@ -51,8 +53,10 @@ public final class ControlPlaneStore: Sendable {
         }
     }
 
-    /// Runs `body` in one read transaction (a consistent snapshot).
+    /// Runs `body` in one read transaction (a consistent snapshot); inside `atomically`, it reads
+    /// that transaction's own writes.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = activeTransaction() { return try body(db) }
         do {
             return try pool.read(body)
         } catch let error as ControlPlaneError {
@@ -60,6 +64,38 @@ public final class ControlPlaneStore: Sendable {
         } catch {
             throw translate(error)
         }
+    }
+
+    /// Runs several store operations as one transaction: an operation and the work request that
+    /// records it are written together or not at all. Everything `body` reads and writes through
+    /// this store (on this thread) joins the transaction.
+    public func atomically<T>(_ body: () throws -> T) throws -> T {
+        if activeTransaction() != nil { return try body() }
+        do {
+            return try pool.write { db in
+                let key = transactionKey
+                Thread.current.threadDictionary[key] = ActiveTransaction(db)
+                defer { Thread.current.threadDictionary.removeObject(forKey: key) }
+                return try body()
+            }
+        } catch let error as DatabaseError {
+            // Anything else (a ControlPlaneError, the caller's own error) goes out as it was thrown.
+            throw translate(error)
+        }
+    }
+
+    /// The transaction `atomically` opened on this thread for this store, if any.
+    private func activeTransaction() -> Database? {
+        (Thread.current.threadDictionary[transactionKey] as? ActiveTransaction)?.db
+    }
+
+    /// Per store, so that two stores (two data directories in one test) never share a transaction.
+    private var transactionKey: String { "envoi.store.transaction.\(ObjectIdentifier(self).hashValue)" }
+
+    /// Holds the `Database` of the transaction `atomically` runs; lives only during its body.
+    private final class ActiveTransaction {
+        let db: Database
+        init(_ db: Database) { self.db = db }
     }
 
     private func translate(_ error: any Error) -> any Error {

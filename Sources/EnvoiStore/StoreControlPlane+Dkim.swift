@@ -20,22 +20,22 @@ extension StoreControlPlane: DkimStore {
     public func dkims(_ query: DkimQuery) async throws -> ListPage<DkimKey> { try await run { try $0.dkimKeys(query) } }
 
     public func updateDkim(_ id: OCID, description: String?) async throws -> (DkimKey, WorkRequest) {
-        try await run { store in
+        try await run { store in try store.atomically {
             let key = try store.updateDkim(id, description: description)
             let request = try store.recordWorkRequest(.updateDkim, compartment: key.compartmentId, entityType: "dkim",
                                                       action: .updated, resource: key.id, entityUri: Self.dkimURI(key.id),
                                                       log: "Updated DKIM key \(key.name)")
             return (key, request)
-        }
+        } }
     }
 
     public func deleteDkim(_ id: OCID) async throws -> WorkRequest {
-        try await run { store in
+        try await run { store in try store.atomically {
             let key = try store.dkimKey(id)
             try store.deleteDkim(id)
             return try store.recordWorkRequest(.deleteDkim, compartment: key.compartmentId, entityType: "dkim",
                                                action: .deleted, resource: id, entityUri: nil, log: "Deleted DKIM key \(key.name)")
-        }
+        } }
     }
 
     static func dkimURI(_ key: OCID) -> String { "/20170907/dkims/\(key)" }

@@ -75,35 +75,35 @@ extension StoreControlPlane: SuppressionStore {
 
 extension StoreControlPlane: EmailDomainStore {
     public func createEmailDomain(name: String, compartment: OCID, description: String?) async throws -> (EmailDomain, WorkRequest) {
-        try await run { store in
+        try await run { store in try store.atomically {
             let domain = try store.createEmailDomain(name: name, compartment: compartment, description: description)
             let request = try store.recordWorkRequest(.createEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                       action: .created, resource: domain.id, entityUri: Self.uri(domain.id),
                                                       log: "Created email domain \(domain.name)")
             return (domain, request)
-        }
+        } }
     }
 
     public func emailDomain(_ id: OCID) async throws -> EmailDomain { try await run { try $0.emailDomain(id) } }
     public func emailDomains(_ query: EmailDomainQuery) async throws -> ListPage<EmailDomain> { try await run { try $0.emailDomains(query) } }
 
     public func updateEmailDomain(_ id: OCID, description: String?) async throws -> (EmailDomain, WorkRequest) {
-        try await run { store in
+        try await run { store in try store.atomically {
             let domain = try store.updateEmailDomain(id, description: description)
             let request = try store.recordWorkRequest(.updateEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                       action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
                                                       log: "Updated email domain \(domain.name)")
             return (domain, request)
-        }
+        } }
     }
 
     public func deleteEmailDomain(_ id: OCID) async throws -> WorkRequest {
-        try await run { store in
+        try await run { store in try store.atomically {
             let domain = try store.emailDomain(id)
             try store.deleteEmailDomain(id)
             return try store.recordWorkRequest(.deleteEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                action: .deleted, resource: id, entityUri: nil, log: "Deleted email domain \(domain.name)")
-        }
+        } }
     }
 
     static func uri(_ domain: OCID) -> String { "/20170907/emailDomains/\(domain)" }
