@@ -56,7 +56,7 @@ def api(initialised, server_factory, tmp_path):
         pass
 
     api = Api()
-    api.key, api.server, api.cli = key, server, cli
+    api.key, api.server, api.cli, api.cafile = key, server, cli, cafile
     api.email = client(oci.email.EmailClient)
     api.data = client(oci.email_data_plane.EmailDPClient)
     api.identity = client(oci.identity.IdentityClient)
