@@ -78,7 +78,7 @@ extension ControlPlaneStore {
         #endif
         let address = try ControlPlaneRules.suppressionAddress(email)
         return try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email_address = ?", arguments: [address]) ?? false
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email_address = ?"), arguments: [address]) ?? false
         }
     }
 

@@ -220,17 +220,19 @@ public final class QueueWriter: Sendable {
         }
     }
 
+    /// Statements are cached per connection: compiling them anew for every message cost more than
+    /// executing them.
     private static func insert(_ db: Database, _ message: QueuedMessage, at time: Date) throws {
         let submission = message.submission
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO message (id, message_id, user_id, compartment_id, envelope_sender, source, client, size, body, time_received)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [message.queueID, message.messageID, submission.submitter.userId.rawValue, submission.compartment?.rawValue,
+            """).execute(arguments: [message.queueID, message.messageID, submission.submitter.userId.rawValue, submission.compartment?.rawValue,
                              submission.envelopeSender.description, submission.source.rawValue, submission.client,
                              submission.message.count, Data(submission.message), time])
         for recipient in submission.recipients {
-            try db.execute(sql: "INSERT INTO queue_entry (queue_id, recipient, state, next_attempt) VALUES (?, ?, 'QUEUED', ?)",
-                           arguments: [message.queueID, recipient.description, time])
+            try db.cachedStatement(sql: "INSERT INTO queue_entry (queue_id, recipient, state, next_attempt) VALUES (?, ?, 'QUEUED', ?)")
+                .execute(arguments: [message.queueID, recipient.description, time])
             try EventLog.record(db, type: .accepted, at: time, message: message, recipient: recipient.description)
         }
         for recipient in submission.suppressedRecipients {
