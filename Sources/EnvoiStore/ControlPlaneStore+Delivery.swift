@@ -134,12 +134,16 @@ extension ControlPlaneStore: DeliveryQueueStore {
     }
 
     public func keepInMailbox(_ message: [UInt8], of job: DeliveryJob, recipients: [String], dkimSelector: String?, now: Date) throws {
+        // Idempotent: after a crash between this write and the recording of the outcome, the
+        // scheduler delivers the same recipients again; the mailbox keeps them once.
         try write { db in
+            let recipients = recipients.joined(separator: ",")
             try db.execute(sql: """
                 INSERT INTO mailbox (queue_id, message_id, envelope_sender, recipients, dkim_selector, size, body, time_delivered)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [job.queueID, job.messageID, job.envelopeSender, recipients.joined(separator: ","), dkimSelector,
-                                 message.count, Data(message), now])
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM mailbox WHERE queue_id = ? AND recipients = ?)
+                """, arguments: [job.queueID, job.messageID, job.envelopeSender, recipients, dkimSelector,
+                                 message.count, Data(message), now, job.queueID, recipients])
         }
     }
 }

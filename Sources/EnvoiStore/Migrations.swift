@@ -240,6 +240,11 @@ enum Migrations {
                 CREATE INDEX api_submission_time ON api_submission(time_created);
                 """)
         }
+        migrator.registerMigration("v5-mailbox-queue-id") { db in
+            // Capture delivery checks the mailbox for the same queue id before keeping a message
+            // again (a redelivery after a crash), and `envoi mail` looks messages up by it.
+            try db.execute(sql: "CREATE INDEX mailbox_queue_id ON mailbox(queue_id)")
+        }
         return migrator
     }
 }

@@ -30,6 +30,18 @@ import Testing
         #expect(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).count == 1, "released at start-up")
     }
 
+    @Test func aRedeliveryAfterACrashIsKeptInTheMailboxOnce() async throws {
+        let f = try StoreFixture()
+        _ = try await enqueue(f, recipients: ["x@example.org", "y@example.org"])
+        let job = try #require(try f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
+        try f.store.keepInMailbox(job.body, of: job, recipients: job.recipients, dkimSelector: nil, now: Date())
+        // The crash: the outcome was never recorded, so the same recipients are delivered again.
+        try f.store.keepInMailbox(job.body, of: job, recipients: job.recipients, dkimSelector: nil, now: Date())
+        try f.store.keepInMailbox(job.body, of: job, recipients: ["x@example.org"], dkimSelector: nil, now: Date())
+        let kept = try f.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mailbox WHERE queue_id = ?", arguments: [job.queueID]) }
+        #expect(kept == 2, "once for both recipients, once for a later delivery to one of them")
+    }
+
     @Test func outcomesUpdateEntriesEventsSuppressionsAndDropTheBody() async throws {
         let f = try StoreFixture()
         let id = try await enqueue(f, recipients: ["ok@example.org", "gone@example.org", "later@example.org"])
