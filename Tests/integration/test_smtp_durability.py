@@ -72,6 +72,52 @@ def test_every_message_acknowledged_before_kill_9_is_in_the_queue_after_restart(
           f"{len(stored) - len(accepted_total)} committed but unacknowledged")
 
 
+def test_sigterm_lets_the_session_in_data_finish_refuses_new_ones_and_loses_nothing(initialised, tenant, server_factory):
+    import signal
+    import socket
+    from smtp_client import RawSMTP
+    initialised.ok("limits", "set", "--per-minute", "1000000", "--per-day", "100000000")
+    server = server_factory("smtp.shutdown_grace=15")
+    cafile = str(initialised.data_dir / "tls" / "certificate.pem")
+    accepted, errors, stop = [], [], threading.Event()
+    loaders = [threading.Thread(target=sender_loop, args=(server.port, cafile, tenant, accepted, stop, errors)) for _ in range(4)]
+    for loader in loaders:
+        loader.start()
+    in_data = RawSMTP(server.port, cafile).ready(tenant.username, tenant.password)
+    assert in_data.command("MAIL FROM:<app@example.com>") == "250 2.1.0 Ok"
+    assert in_data.command("RCPT TO:<late@example.org>") == "250 2.1.5 Ok"
+    assert in_data.command("DATA").startswith("354")
+    whole = message(to="late@example.org")
+    in_data.send(whole[:40])
+    deadline = time.monotonic() + 20
+    while len(accepted) < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    server.process.send_signal(signal.SIGTERM)
+    time.sleep(1.0)
+    # The listeners are closed: a new client is not served.
+    try:
+        refused = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        refused.settimeout(5)
+        greeting = refused.recv(100)
+        refused.close()
+        assert not greeting.startswith(b"220"), greeting
+    except OSError:
+        pass
+    # The session that was inside DATA finishes its message, then is told the server is going.
+    in_data.send(whole[40:] + b".\r\n")
+    reply = in_data.reply()
+    assert reply.startswith("250 2.0.0 Ok: queued as "), reply
+    assert in_data.reply() == "421 4.3.2 Service shutting down, closing transmission channel"
+    assert server.process.wait(timeout=30) == 0
+    stop.set()
+    for loader in loaders:
+        loader.join(timeout=30)
+    stored = queued_ids(initialised)
+    told = accepted + [reply.rsplit(" ", 1)[1]]
+    assert len(accepted) >= 20
+    assert [queue_id for queue_id in told if queue_id not in stored] == []
+
+
 def test_a_full_disk_gets_452_writes_nothing_and_service_resumes_when_space_returns(tmp_path):
     from conftest import Envoi, Server, Tenant
     from smtp_client import RawSMTP
