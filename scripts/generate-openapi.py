@@ -76,6 +76,7 @@ schemas = {
     "CreateEmailDomainDetails": obj({"name": string(), "compartmentId": string(), "domainVerificationId": string(),
                                      "description": string(), "freeformTags": TAGS, "definedTags": DEFINED_TAGS},
                                     ["name", "compartmentId"]),
+    "ChangeCompartmentDetails": obj({"compartmentId": string()}, required=["compartmentId"]),
     "UpdateEmailDomainDetails": obj({"domainVerificationId": string(), "description": string(), "freeformTags": TAGS,
                                      "definedTags": DEFINED_TAGS}),
     "EmailDomain": obj({"name": string(), "id": string(), "compartmentId": string(), "lifecycleState": enum(*DOMAIN_STATES),
@@ -185,6 +186,10 @@ paths = {
         "get": op("getSender", "Get an approved sender", 200, "ApprovedSender", parameters=[path("senderId")], headers=["etag"]),
         "delete": op("deleteSender", "Delete an approved sender", 204, parameters=[path("senderId"), header("if-match")]),
     },
+    "/20170907/senders/{senderId}/actions/changeCompartment": {
+        "post": op("changeSenderCompartment", "Move an approved sender to another compartment", 200,
+                   parameters=[path("senderId"), header("if-match")], body=json_body("ChangeCompartmentDetails")),
+    },
     "/20170907/suppressions": {
         "post": op("createSuppression", "Suppress an address (reason MANUAL)", 200, "Suppression", body=json_body("CreateSuppressionDetails"),
                    headers=["etag"]),
@@ -211,6 +216,11 @@ paths = {
                   body=json_body("UpdateEmailDomainDetails"), headers=["opc-work-request-id"]),
         "delete": op("deleteEmailDomain", "Delete an email domain", 202, parameters=[path("emailDomainId"), header("if-match")],
                      headers=["opc-work-request-id"]),
+    },
+    "/20170907/emailDomains/{emailDomainId}/actions/changeCompartment": {
+        "post": op("changeEmailDomainCompartment", "Move an email domain and its DKIM keys to another compartment", 202,
+                   parameters=[path("emailDomainId"), header("if-match"), header("opc-retry-token")],
+                   body=json_body("ChangeCompartmentDetails"), headers=["opc-work-request-id"]),
     },
     "/20170907/dkims": {
         "post": op("createDkim", "Create (or import) a DKIM key of an email domain", 202, "Dkim", body=json_body("CreateDkimDetails"),

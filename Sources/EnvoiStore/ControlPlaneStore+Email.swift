@@ -142,6 +142,29 @@ extension ControlPlaneStore {
         try read { db in Sender(row: try Self.fetch(db, "sender", .sender, id)) }
     }
 
+    /// Moves an approved sender to another compartment: from then on the policies of that
+    /// compartment (and its ancestors) decide who may send as it.
+    public func moveSender(_ id: OCID, to compartment: OCID) throws -> Sender {
+        try write { db in
+            _ = try Self.fetch(db, "sender", .sender, id)
+            _ = try Self.compartment(db, compartment)
+            try db.execute(sql: "UPDATE sender SET compartment_id = ? WHERE id = ?", arguments: [compartment.rawValue, id.rawValue])
+            return Sender(row: try Self.fetch(db, "sender", .sender, id))
+        }
+    }
+
+    /// Moves an email domain to another compartment; its DKIM keys, which live in the domain's
+    /// compartment, move with it.
+    public func moveEmailDomain(_ id: OCID, to compartment: OCID) throws -> EmailDomain {
+        try write { db in
+            _ = try Self.fetch(db, "email_domain", .emailDomain, id)
+            _ = try Self.compartment(db, compartment)
+            try db.execute(sql: "UPDATE email_domain SET compartment_id = ? WHERE id = ?", arguments: [compartment.rawValue, id.rawValue])
+            try db.execute(sql: "UPDATE dkim SET compartment_id = ? WHERE email_domain_id = ?", arguments: [compartment.rawValue, id.rawValue])
+            return EmailDomain(row: try Self.fetch(db, "email_domain", .emailDomain, id))
+        }
+    }
+
     public func deleteSender(_ id: OCID) throws {
         try write { db in try Self.delete(db, "sender", .sender, id) }
     }

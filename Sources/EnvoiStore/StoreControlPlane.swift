@@ -61,6 +61,7 @@ extension StoreControlPlane: SenderStore {
     public func sender(_ id: OCID) async throws -> Sender { try await run { try $0.sender(id) } }
     public func senders(_ query: SenderQuery) async throws -> ListPage<Sender> { try await run { try $0.senders(query) } }
     public func deleteSender(_ id: OCID) async throws { try await run { try $0.deleteSender(id) } }
+    public func moveSender(_ id: OCID, to compartment: OCID) async throws -> Sender { try await run { try $0.moveSender(id, to: compartment) } }
 }
 
 extension StoreControlPlane: SuppressionStore {
@@ -103,6 +104,16 @@ extension StoreControlPlane: EmailDomainStore {
             try store.deleteEmailDomain(id)
             return try store.recordWorkRequest(.deleteEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                action: .deleted, resource: id, entityUri: nil, log: "Deleted email domain \(domain.name)")
+        } }
+    }
+
+    public func moveEmailDomain(_ id: OCID, to compartment: OCID) async throws -> (EmailDomain, WorkRequest) {
+        try await run { store in try store.atomically {
+            let domain = try store.moveEmailDomain(id, to: compartment)
+            let request = try store.recordWorkRequest(.moveEmailDomain, compartment: compartment, entityType: "emailDomain",
+                                                      action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
+                                                      log: "Moved email domain \(domain.name) to compartment \(compartment)")
+            return (domain, request)
         } }
     }
 

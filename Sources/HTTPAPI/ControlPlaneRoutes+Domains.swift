@@ -55,6 +55,13 @@ extension ControlPlaneRoutes {
             let (_, workRequest) = try await backend.updateEmailDomain(domain.id, description: details.description)
             return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
         }
+        router.post("/20170907/emailDomains/:emailDomainId/actions/changeCompartment") { request, context in
+            let domain = try await visibleDomain(context, .manage)
+            let compartment = try Self.destination(context, try context.requireCaller())
+            try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))
+            let (_, workRequest) = try await backend.moveEmailDomain(domain.id, to: compartment)
+            return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
+        }
         router.delete("/20170907/emailDomains/:emailDomainId") { request, context in
             let domain = try await visibleDomain(context, .manage)
             try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))

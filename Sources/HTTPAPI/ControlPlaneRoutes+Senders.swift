@@ -45,6 +45,13 @@ extension ControlPlaneRoutes {
             let page = try await backend.senders(senderQuery)
             return try Self.list(page.items.map { SenderJSON($0, summary: true) }, nextOffset: page.nextOffset, bare: true)
         }
+        router.post("/20170907/senders/:senderId/actions/changeCompartment") { request, context in
+            let sender = try await visibleSender(context, .manage)
+            let compartment = try Self.destination(context, try context.requireCaller())
+            try Self.checkIfMatch(request, etag: try Self.etag(SenderJSON(sender)))
+            _ = try await backend.moveSender(sender.id, to: compartment)
+            return JSONCoding.empty(status: .ok)
+        }
         router.delete("/20170907/senders/:senderId") { request, context in
             let sender = try await visibleSender(context, .manage)
             try Self.checkIfMatch(request, etag: try Self.etag(SenderJSON(sender)))

@@ -28,6 +28,20 @@ struct ControlPlaneRoutes: Sendable {
 
     // MARK: Shared checks
 
+    /// `ChangeSenderCompartmentDetails` / `ChangeEmailDomainCompartmentDetails`.
+    struct ChangeCompartmentDetails: Decodable {
+        var compartmentId: String?
+    }
+
+    /// The target of a changeCompartment: the caller must be able to manage the resource where it
+    /// is (checked by the caller of this) and where it goes.
+    static func destination(_ context: APIRequestContext, _ caller: CallerAccess) throws -> OCID {
+        let details = try JSONCoding.decode(ChangeCompartmentDetails.self, from: context.body)
+        let compartment = try compartmentAttribute(details.compartmentId)
+        try require(caller, .manage, in: compartment)
+        return compartment
+    }
+
     /// Throws the hidden 404 unless the caller has `verb` in `compartment`.
     static func require(_ caller: CallerAccess, _ verb: PolicyStatement.Verb, in compartment: OCID) throws(APIError) {
         guard caller.permits(verb, in: compartment) else { throw .notAuthorizedOrNotFound(hiddenMessage) }

@@ -49,6 +49,29 @@ import Testing
         }
     }
 
+    @Test func changeCompartmentMovesADomainWithItsDkimKeysAndRecordsAWorkRequest() async throws {
+        let fixture = try APIFixture()
+        let team = try fixture.store.createCompartment(name: "team")
+        let domain = try fixture.store.createEmailDomain(name: "example.com")
+        try await fixture.withClient { client in
+            let created = try await client.signed(fixture.adminKey, .post, "/20170907/dkims",
+                                                  json: #"{"emailDomainId":"\#(domain.id)","name":"s1"}"#)
+            #expect(created.status == .accepted)
+            let moved = try await client.signed(fixture.adminKey, .post, "/20170907/emailDomains/\(domain.id)/actions/changeCompartment",
+                                                json: #"{"compartmentId":"\#(team.id)"}"#)
+            #expect(moved.status == .accepted)
+            let requestID = try #require(moved.headers[Self.workRequestHeader])
+            let request = try await client.signed(fixture.adminKey, .get, "/20170907/workRequests/\(requestID)")
+            #expect(request.object["operationType"] as? String == "MOVE_EMAIL_DOMAIN" && request.object["status"] as? String == "SUCCEEDED")
+            #expect(try fixture.store.emailDomain(domain.id).compartmentId == team.id)
+            #expect(try fixture.store.dkimKeys(domain: domain.id).allSatisfy { $0.compartmentId == team.id })
+            let nowhere = try await client.signed(fixture.adminKey, .post, "/20170907/emailDomains/\(domain.id)/actions/changeCompartment",
+                                                  json: #"{"compartmentId":"\#(OCID.generate(.compartment))"}"#)
+            #expect(nowhere.status == .notFound && nowhere.code == "NotAuthorizedOrNotFound")
+            #expect(try fixture.store.emailDomain(domain.id).compartmentId == team.id)
+        }
+    }
+
     @Test func domainInputIsChecked() async throws {
         let fixture = try APIFixture()
         try await fixture.withClient { client in

@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    @Test func changeCompartmentMovesASenderOnlyBetweenCompartmentsTheCallerManages() async throws {
+        let fixture = try APIFixture()
+        let team = try fixture.store.createCompartment(name: "team")
+        let other = try fixture.store.createCompartment(name: "other")
+        let sender = try fixture.store.createSender(email: "team@example.com", compartment: team.id)
+        let (_, teamAdmin) = try fixture.user(named: "teamadmin", statement: "Allow group GROUP to manage email-family in compartment team")
+        try await fixture.withClient { client in
+            let path = "/20170907/senders/\(sender.id)/actions/changeCompartment"
+            let elsewhere = try await client.signed(teamAdmin, .post, path, json: #"{"compartmentId":"\#(other.id)"}"#)
+            #expect(elsewhere.status == .notFound && elsewhere.code == "NotAuthorizedOrNotFound", "the target must be managed too")
+            #expect(try fixture.store.sender(sender.id).compartmentId == team.id)
+            let missing = try await client.signed(fixture.adminKey, .post, path, json: "{}")
+            #expect(missing.code == "MissingParameter" && missing.message == "Required attribute compartmentId cannot be empty or null")
+            let stale = try await client.signed(fixture.adminKey, .post, path, json: #"{"compartmentId":"\#(other.id)"}"#, extra: [.ifMatch: "0123"])
+            #expect(stale.status == .preconditionFailed && stale.code == "NoEtagMatch")
+            let moved = try await client.signed(fixture.adminKey, .post, path, json: #"{"compartmentId":"\#(other.id)"}"#)
+            #expect(moved.status == .ok)
+            #expect(try fixture.store.sender(sender.id).compartmentId == other.id)
+            // The team administrator no longer sees it.
+            #expect(try await client.signed(teamAdmin, .get, "/20170907/senders/\(sender.id)").status == .notFound)
+        }
+    }
+
     @Test func policiesDecideWhatACallerSees() async throws {
         let fixture = try APIFixture()
         let team = try fixture.store.createCompartment(name: "team")

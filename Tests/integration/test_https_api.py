@@ -95,6 +95,22 @@ def test_sdk_manages_senders_suppressions_domains_and_configuration(api):
     assert configuration.smtp_submit_endpoint == f"127.0.0.1:{api.server.port}"
 
 
+def test_sdk_and_cli_move_senders_and_domains_between_compartments(api, initialised):
+    email, tenancy = api.email, api.key.tenancy
+    team = initialised.json("compartment", "create", "--name", "team")["id"]
+    sender = email.create_sender(oci.email.models.CreateSenderDetails(compartment_id=tenancy, email_address="move@example.com"))
+    email.change_sender_compartment(sender.data.id, oci.email.models.ChangeSenderCompartmentDetails(compartment_id=team),
+                                    if_match=sender.headers["etag"])
+    assert email.get_sender(sender.data.id).data.compartment_id == team
+    assert [s.id for s in email.list_senders(compartment_id=team).data] == [sender.data.id]
+    domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="move.example.com")).data
+    moved = email.change_email_domain_compartment(domain.id, oci.email.models.ChangeEmailDomainCompartmentDetails(compartment_id=team))
+    assert email.get_work_request(moved.headers["opc-work-request-id"]).data.operation_type == "MOVE_EMAIL_DOMAIN"
+    assert email.get_email_domain(domain.id).data.compartment_id == team
+    api.cli("email", "sender", "change-compartment", "--sender-id", sender.data.id, "--compartment-id", tenancy)
+    assert email.get_sender(sender.data.id).data.compartment_id == tenancy
+
+
 def test_sdk_manages_dkim_keys(api):
     email, tenancy = api.email, api.key.tenancy
     domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="dkim.example.com")).data

@@ -21,6 +21,8 @@ public protocol SenderStore: Sendable {
     func sender(_ id: OCID) async throws -> Sender
     func senders(_ query: SenderQuery) async throws -> ListPage<Sender>
     func deleteSender(_ id: OCID) async throws
+    /// Moves the sender to `compartment` (changeCompartment).
+    func moveSender(_ id: OCID, to compartment: OCID) async throws -> Sender
 }
 
 /// The tenancy-wide suppression list.
@@ -40,6 +42,8 @@ public protocol EmailDomainStore: Sendable {
     /// Changes the description (nil leaves it as it is).
     func updateEmailDomain(_ id: OCID, description: String?) async throws -> (EmailDomain, WorkRequest)
     func deleteEmailDomain(_ id: OCID) async throws -> WorkRequest
+    /// Moves the domain and its DKIM keys to `compartment` (changeCompartment).
+    func moveEmailDomain(_ id: OCID, to compartment: OCID) async throws -> (EmailDomain, WorkRequest)
 }
 
 /// Work requests of domain operations.
