@@ -27,6 +27,11 @@ let package = Package(
         .target(name: "EnvoiCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
         .target(name: "SMTPProtocol", dependencies: ["EnvoiCore"]),
         .target(name: "MailMessage", dependencies: ["EnvoiCore"]),
+        // Pure: VERP return paths, RFC 3464 delivery status notifications, RFC 5965 feedback reports.
+        .target(
+            name: "Bounces",
+            dependencies: ["EnvoiCore", "MailMessage", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The system's OpenSSL libcrypto (Debian libssl-dev) for fast DKIM RSA signatures.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(
@@ -161,6 +166,11 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EnvoiCore"]),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
+        .testTarget(
+            name: "BouncesTests",
+            dependencies: ["Bounces", "EnvoiCore", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources")]
+        ),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
         .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
         .testTarget(
