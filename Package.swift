@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "EnvoiCore",
                 "MailMessage",
+                "Bounces",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -172,7 +173,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
-        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
+        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore", "Bounces"]),
         .testTarget(
             name: "SMTPClientTests",
             dependencies: [
