@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "EnvoiCore",
                 "MailMessage",
+                "Bounces",
                 "DKIM",
                 "SMTPProtocol",
                 "SMTPClient",
@@ -155,6 +156,7 @@ let package = Package(
                 "DNSResolver",
                 "DkimService",
                 "MailMessage",
+                "Bounces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -164,7 +166,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EnvoiCore"]),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "EnvoiCore", "Bounces", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
         .testTarget(
