@@ -27,6 +27,11 @@ let package = Package(
         .target(name: "EnvoiCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
         .target(name: "SMTPProtocol", dependencies: ["EnvoiCore"]),
         .target(name: "MailMessage", dependencies: ["EnvoiCore"]),
+        // Pure: VERP return paths, RFC 3464 delivery status notifications, RFC 5965 feedback reports.
+        .target(
+            name: "Bounces",
+            dependencies: ["EnvoiCore", "MailMessage", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The system's OpenSSL libcrypto (Debian libssl-dev) for fast DKIM RSA signatures.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(
@@ -44,6 +49,7 @@ let package = Package(
             dependencies: [
                 "EnvoiCore",
                 "MailMessage",
+                "Bounces",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -104,6 +110,7 @@ let package = Package(
             dependencies: [
                 "EnvoiCore",
                 "MailMessage",
+                "Bounces",
                 "DKIM",
                 "SMTPProtocol",
                 "SMTPClient",
@@ -149,6 +156,7 @@ let package = Package(
                 "DNSResolver",
                 "DkimService",
                 "MailMessage",
+                "Bounces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -158,11 +166,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EnvoiCore"]),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "EnvoiCore", "Bounces", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
+        .testTarget(
+            name: "BouncesTests",
+            dependencies: ["Bounces", "EnvoiCore", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources")]
+        ),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
-        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore"]),
+        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore", "Bounces"]),
         .testTarget(
             name: "SMTPClientTests",
             dependencies: [

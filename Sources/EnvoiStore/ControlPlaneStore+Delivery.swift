@@ -4,8 +4,9 @@ import GRDB
 
 /// The delivery queue on SQLite.
 extension ControlPlaneStore: DeliveryQueueStore {
-    /// Consecutive soft bounces of one recipient that make a SOFTBOUNCE suppression.
-    public static let softBounceLimit = 3
+    /// Consecutive soft bounces of one recipient that make a SOFTBOUNCE suppression, unless the
+    /// store is opened with another `softBounceLimit` (`delivery.soft_bounce_limit`).
+    public static let defaultSoftBounceLimit = ControlPlaneDefaults.softBounceLimit
 
     public func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) throws -> [DeliveryJob] {
         try write { db in
@@ -49,7 +50,7 @@ extension ControlPlaneStore: DeliveryQueueStore {
                     WHERE queue_id = ? AND recipient = ?
                     """, arguments: [state, record.result == .suppressed ? 0 : 1, next, record.status, job.queueID, record.recipient])
                 try Self.recordEvent(db, record, of: job, at: now)
-                try Self.updateSuppressions(db, record, of: job, at: now)
+                try Self.updateSuppressions(db, record, of: job, at: now, softBounceLimit: softBounceLimit)
             }
             // Bodies are kept only while in transit (BEHAVIOUR.md §7).
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue_entry WHERE queue_id = ? AND state = 'QUEUED'",
@@ -75,18 +76,18 @@ extension ControlPlaneStore: DeliveryQueueStore {
 
     /// A hard bounce suppresses at once; soft bounces do after `softBounceLimit` in a row; a
     /// delivery resets the count.
-    private static func updateSuppressions(_ db: Database, _ record: DeliveryRecord, of job: DeliveryJob, at time: Date) throws {
+    private static func updateSuppressions(_ db: Database, _ record: DeliveryRecord, of job: DeliveryJob, at time: Date,
+                                           softBounceLimit: Int) throws {
         let address = record.recipient.lowercased()
         switch record.result {
         case .bouncedHard:
-            try suppress(db, address, reason: .hardBounce, record: record, job: job, at: time)
+            try suppress(db, address, reason: .hardBounce, messageID: job.messageID, detail: record.status,
+                         source: record.remoteHost, at: time)
         case .bouncedSoft:
-            try db.execute(sql: """
-                INSERT INTO soft_bounce (email_address, count) VALUES (?, 1)
-                ON CONFLICT(email_address) DO UPDATE SET count = count + 1
-                """, arguments: [address])
-            let count = try Int.fetchOne(db, sql: "SELECT count FROM soft_bounce WHERE email_address = ?", arguments: [address]) ?? 0
-            if count >= softBounceLimit { try suppress(db, address, reason: .softBounce, record: record, job: job, at: time) }
+            if try countSoftBounce(db, address) >= softBounceLimit {
+                try suppress(db, address, reason: .softBounce, messageID: job.messageID, detail: record.status,
+                             source: record.remoteHost, at: time)
+            }
         case .relayed:
             try db.execute(sql: "DELETE FROM soft_bounce WHERE email_address = ?", arguments: [address])
         case .deferred, .suppressed:
@@ -94,15 +95,25 @@ extension ControlPlaneStore: DeliveryQueueStore {
         }
     }
 
-    private static func suppress(_ db: Database, _ address: String, reason: SuppressionReason, record: DeliveryRecord,
-                                 job: DeliveryJob, at time: Date) throws {
+    /// Adds one more soft bounce in a row for `address` and returns how many there are now.
+    static func countSoftBounce(_ db: Database, _ address: String) throws -> Int {
+        try db.execute(sql: """
+            INSERT INTO soft_bounce (email_address, count) VALUES (?, 1)
+            ON CONFLICT(email_address) DO UPDATE SET count = count + 1
+            """, arguments: [address])
+        return try Int.fetchOne(db, sql: "SELECT count FROM soft_bounce WHERE email_address = ?", arguments: [address]) ?? 0
+    }
+
+    /// Suppresses `address` (lower-cased), or updates its entry with the latest reason and cause.
+    static func suppress(_ db: Database, _ address: String, reason: SuppressionReason, messageID: String?, detail: String?,
+                         source: String?, at time: Date) throws {
         try db.execute(sql: """
             INSERT INTO suppression (id, email_address, reason, time_created, time_last_suppressed, message_id, error_detail, error_source)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(email_address) DO UPDATE SET reason = excluded.reason, time_last_suppressed = excluded.time_last_suppressed,
                 message_id = excluded.message_id, error_detail = excluded.error_detail, error_source = excluded.error_source
-            """, arguments: [OCID.generate(.suppression).rawValue, address, reason.rawValue, time, time, job.messageID,
-                             record.status, record.remoteHost])
+            """, arguments: [OCID.generate(.suppression).rawValue, address, reason.rawValue, time, time, messageID,
+                             detail, source])
     }
 
     public func activeSigningKey(domain: String) throws -> (selector: String, privateKeyPEM: String)? {

@@ -12,17 +12,23 @@ public final class ControlPlaneStore: Sendable {
     let secrets: SecretBox
     let path: String
     let now: @Sendable () -> Date
+    /// Consecutive soft bounces of one recipient that make a SOFTBOUNCE suppression
+    /// (`delivery.soft_bounce_limit`).
+    public let softBounceLimit: Int
 
     /// How long a writer waits for another process's lock before giving up with a clear message.
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens the store of a prepared data directory and applies pending migrations.
-    public convenience init(directory: DataDirectory, now: @escaping @Sendable () -> Date = Date.init) throws {
-        try self.init(databasePath: directory.databasePath, masterKey: directory.loadMasterKey(), now: now)
+    public convenience init(directory: DataDirectory, now: @escaping @Sendable () -> Date = Date.init,
+                            softBounceLimit: Int = ControlPlaneStore.defaultSoftBounceLimit) throws {
+        try self.init(databasePath: directory.databasePath, masterKey: directory.loadMasterKey(), now: now,
+                      softBounceLimit: softBounceLimit)
     }
 
     /// Opens (creating if needed) the database at `databasePath`.
-    public init(databasePath: String, masterKey: SymmetricKeyBytes, now: @escaping @Sendable () -> Date = Date.init) throws {
+    public init(databasePath: String, masterKey: SymmetricKeyBytes, now: @escaping @Sendable () -> Date = Date.init,
+                softBounceLimit: Int = ControlPlaneStore.defaultSoftBounceLimit) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -32,6 +38,7 @@ public final class ControlPlaneStore: Sendable {
         self.path = databasePath
         self.secrets = SecretBox(masterKey: masterKey)
         self.now = now
+        self.softBounceLimit = max(1, softBounceLimit)
         do {
             pool = try DatabasePool(path: databasePath, configuration: configuration)
             try Migrations.migrator.migrate(pool)

@@ -66,4 +66,6 @@ public struct EnhancedStatusCode: Hashable, Sendable, CustomStringConvertible {
     public static let mediaError = Self(known: 5, 6, 0)
     /// 5.7.0: other or undefined security status.
     public static let securityFailure = Self(known: 5, 7, 0)
+    /// 5.1.1: bad destination mailbox address.
+    public static let badDestinationMailbox = Self(known: 5, 1, 1)
 }

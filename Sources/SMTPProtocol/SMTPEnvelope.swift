@@ -15,11 +15,14 @@ public struct SMTPEnvelope: Hashable, Sendable {
     public var recipients: [EmailAddress]
     /// Recipients answered `254`: accepted, never delivered to, not counted toward send limits.
     public var suppressedRecipients: [EmailAddress]
+    /// True for a transaction started without AUTH to deliver reports (DSN, ARF) to return
+    /// paths: its recipients are return paths, and its message goes to the report intake.
+    public var isReport: Bool
 
     /// An envelope as given; recipients empty by default.
     public init(
         userID: String, clientIdentity: String, reversePath: ReversePath, parameters: MailParameters = MailParameters(),
-        recipients: [EmailAddress] = [], suppressedRecipients: [EmailAddress] = []
+        recipients: [EmailAddress] = [], suppressedRecipients: [EmailAddress] = [], isReport: Bool = false
     ) {
         self.userID = userID
         self.clientIdentity = clientIdentity
@@ -27,6 +30,7 @@ public struct SMTPEnvelope: Hashable, Sendable {
         self.parameters = parameters
         self.recipients = recipients
         self.suppressedRecipients = suppressedRecipients
+        self.isReport = isReport
     }
 
     /// Every RCPT that was answered positively, delivered or suppressed: DATA needs one.

@@ -112,3 +112,18 @@ extension SMTPReply {
         code: .serviceNotAvailable, enhancedStatusCode: .notAcceptingMessages,
         text: "Service shutting down, closing transmission channel")
 }
+
+/// Replies of the report door (`delivery.return_path_domain`), which `spec/BEHAVIOUR.md` leaves
+/// to RFC 5321 and RFC 3463.
+extension SMTPReply {
+    /// `550 5.1.1 Unknown return path`: RCPT TO in the return-path domain whose token is not one
+    /// Envoi made for a message it sent (RFC 3463 X.1.1 "bad destination mailbox address").
+    /// The same text for a malformed token, a forged tag and an unknown message, so that the
+    /// reply tells a prober nothing.
+    public static let unknownReturnPath = SMTPReply(
+        code: .mailboxUnavailable, enhancedStatusCode: .badDestinationMailbox, text: "Unknown return path")
+
+    /// `250 2.0.0 Ok: report received`: a report to a return path was read; it is recorded, or
+    /// dropped when it is not a failure or an abuse report (a delay notice, an auto-reply).
+    public static let reportReceived = SMTPReply(code: .ok, enhancedStatusCode: .success, text: "Ok: report received")
+}

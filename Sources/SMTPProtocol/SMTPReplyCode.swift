@@ -68,6 +68,8 @@ public struct SMTPReplyCode: RawRepresentable, Hashable, Sendable, CustomStringC
     public static let accessDenied = Self(530)
     /// 535: authentication credentials invalid (RFC 4954 §6).
     public static let authenticationFailed = Self(535)
+    /// 550: requested action not taken, mailbox unavailable.
+    public static let mailboxUnavailable = Self(550)
     /// 552: requested mail action aborted, exceeded storage allocation.
     public static let exceededStorageAllocation = Self(552)
     /// 553: mailbox name not allowed.

@@ -31,6 +31,10 @@ public struct SMTPServerConfiguration: Hashable, Sendable {
     public var commandTimeout: Duration
     /// Idle time allowed inside DATA (`spec/BEHAVIOUR.md` §1: 180 s).
     public var dataTimeout: Duration
+    /// The VERP return-path domain (`delivery.return_path_domain`), lower-cased; nil turns the
+    /// report door off. When set, a client without AUTH may start a transaction, but only to
+    /// deliver reports: every RCPT outside this domain still gets `535 Authentication required`.
+    public var returnPathDomain: String?
 
     /// A configuration; every value has the default the specification or RFC gives.
     public init(
@@ -44,7 +48,8 @@ public struct SMTPServerConfiguration: Hashable, Sendable {
         maximumHeaderSectionSize: Int = 256 * 1024,
         maximumHeldInputSize: Int = 64 * 1024,
         commandTimeout: Duration = .seconds(300),
-        dataTimeout: Duration = .seconds(180)
+        dataTimeout: Duration = .seconds(180),
+        returnPathDomain: String? = nil
     ) {
         self.hostname = hostname
         self.isTLSAvailable = isTLSAvailable
@@ -57,6 +62,7 @@ public struct SMTPServerConfiguration: Hashable, Sendable {
         self.maximumHeldInputSize = maximumHeldInputSize
         self.commandTimeout = commandTimeout
         self.dataTimeout = dataTimeout
+        self.returnPathDomain = returnPathDomain?.lowercased()
     }
 
     /// The EHLO extension keywords, in the order sent (RFC 5321 §4.1.1.1).

@@ -27,10 +27,18 @@ extension SMTPServerStateMachine {
         /// ``SMTPServerStateMachine/recipientAccepted()``, ``SMTPServerStateMachine/recipientSuppressed()``
         /// or ``SMTPServerStateMachine/recipientRejected(_:)``.
         case checkRecipient(EmailAddress, envelope: SMTPEnvelope)
+        /// Check this return path (RCPT TO in the return-path domain, in a transaction without
+        /// AUTH), then call ``SMTPServerStateMachine/recipientAccepted()`` or
+        /// ``SMTPServerStateMachine/recipientRejected(_:)`` (`550 5.1.1 Unknown return path`).
+        case checkReturnPath(EmailAddress, envelope: SMTPEnvelope)
         /// Check the message (header From, limits) and commit it durably with its recipients, then
         /// call ``SMTPServerStateMachine/messageCommitted(id:)`` or
         /// ``SMTPServerStateMachine/messageCommitFailed(_:)``.
         case commitMessage(SMTPEnvelope, message: [UInt8])
+        /// Hand this report (the message of a report transaction) to the report intake, then
+        /// call ``SMTPServerStateMachine/reportReceived()`` or
+        /// ``SMTPServerStateMachine/messageCommitFailed(_:)``.
+        case processReport(SMTPEnvelope, message: [UInt8])
         /// Nothing to do until more bytes arrive: flush, read, and call
         /// ``SMTPServerStateMachine/receivedBytes(_:)``.
         case readMore

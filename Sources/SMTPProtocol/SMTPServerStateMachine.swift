@@ -232,6 +232,14 @@ public struct SMTPServerStateMachine: Sendable {
         return send(.queued(id: id))
     }
 
+    /// The report was read (and recorded, or deliberately dropped): `250 2.0.0 Ok: report received`.
+    public mutating func reportReceived() -> Action {
+        guard case .committing(var session) = state else { return unexpectedEvent() }
+        session.transaction = nil
+        state = .ready(session)
+        return send(.reportReceived)
+    }
+
     /// The message is refused after the dot (`452`, `455`, `535 Authorization failed…` for the
     /// header From, `554 Message parse error`); the transaction ends.
     public mutating func messageCommitFailed(_ reply: SMTPReply) -> Action {
@@ -295,6 +303,9 @@ public struct SMTPServerStateMachine: Sendable {
         case .checkRecipient(let address, let envelope):
             state = .checkingRecipient(session, address)
             return .checkRecipient(address, envelope: envelope)
+        case .checkReturnPath(let address, let envelope):
+            state = .checkingRecipient(session, address)
+            return .checkReturnPath(address, envelope: envelope)
         case .receiveData:
             state = .receivingData(session, MessageDataDecoder(
                 maximumMessageSize: configuration.maximumMessageSize,
@@ -330,7 +341,7 @@ public struct SMTPServerStateMachine: Sendable {
         case .accepted(let message):
             guard let envelope = session.transaction else { return unexpectedEvent() }
             state = .committing(session)
-            return .commitMessage(envelope, message: message)
+            return envelope.isReport ? .processReport(envelope, message: message) : .commitMessage(envelope, message: message)
         case .rejected(let error):
             // RFC 5321 §4.1.1.4: a refused message ends the transaction; the envelope is gone.
             session.transaction = nil

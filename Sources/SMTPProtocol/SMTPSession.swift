@@ -20,6 +20,8 @@ struct SMTPSession: Sendable {
         case authorizeSender(SMTPEnvelope)
         /// Ask the handler about this recipient of this transaction.
         case checkRecipient(EmailAddress, SMTPEnvelope)
+        /// Ask the handler whether this return path (RCPT in a report transaction) is valid.
+        case checkReturnPath(EmailAddress, SMTPEnvelope)
         /// Send 354 and read the message.
         case receiveData
     }
@@ -54,15 +56,31 @@ struct SMTPSession: Sendable {
             return .reply(.extendedHello(
                 hostname: configuration.hostname, extensions: configuration.extensions(isTLSActive: isTLSActive)))
         case .mail(let reversePath, let parameters):
-            guard let userID else { return .reply(.authenticationRequired) }
+            guard userID != nil || configuration.returnPathDomain != nil else { return .reply(.authenticationRequired) }
             guard transaction == nil else { return .reply(.nestedMailCommand) }
             // RFC 1870 §6.2: a declared size over the limit is refused before any data is sent.
             if let size = parameters.declaredSize, size > configuration.maximumMessageSize {
                 return .reply(.exceedsByteLimit)
             }
+            guard let userID else {
+                // Without AUTH only reports to return paths: bounces come from MTAs that cannot
+                // authenticate, usually with the null reverse-path (RFC 3464 §2, RFC 5321 §4.5.5).
+                transaction = SMTPEnvelope(userID: "", clientIdentity: clientIdentity ?? "", reversePath: reversePath,
+                                           parameters: parameters, isReport: true)
+                return .reply(.senderOk)
+            }
             return .authorizeSender(SMTPEnvelope(
                 userID: userID, clientIdentity: clientIdentity ?? "", reversePath: reversePath, parameters: parameters))
         case .recipient(let address):
+            if let transaction, transaction.isReport {
+                // Never an open relay: outside the return-path domain, AUTH is still required.
+                guard address.domain == configuration.returnPathDomain else { return .reply(.authenticationRequired) }
+                if transaction.contains(address) { return .reply(.recipientOk) }
+                guard transaction.acceptedRecipientCount < configuration.maximumRecipients else {
+                    return .reply(.tooManyRecipients)
+                }
+                return .checkReturnPath(address, transaction)
+            }
             guard let userID else { return .reply(.authenticationRequired) }
             guard let transaction else { return .reply(.needMailCommand) }
             if transaction.contains(address) {
@@ -75,6 +93,10 @@ struct SMTPSession: Sendable {
             }
             return .checkRecipient(address, transaction)
         case .data:
+            if let transaction, transaction.isReport {
+                // A report transaction without an accepted return path is refused as before.
+                return transaction.acceptedRecipientCount > 0 ? .receiveData : .reply(.authenticationRequired)
+            }
             guard userID != nil else { return .reply(.authenticationRequired) }
             guard let transaction else { return .reply(.needMailCommand) }
             guard transaction.acceptedRecipientCount > 0 else { return .reply(.needRecipient) }

@@ -45,9 +45,11 @@ public struct SMTPListenerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
     }
 
-    /// The protocol configuration of one session, with the tenancy's current message size.
-    func sessionConfiguration(maximumMessageSize: Int) -> SMTPServerConfiguration {
+    /// The protocol configuration of one session, with the tenancy's current message size and
+    /// the return-path domain when reports are taken.
+    func sessionConfiguration(maximumMessageSize: Int, returnPathDomain: String? = nil) -> SMTPServerConfiguration {
         SMTPServerConfiguration(hostname: hostname, isTLSAvailable: tls != nil, maximumMessageSize: maximumMessageSize,
-                                maximumRecipients: maximumRecipients, commandTimeout: commandTimeout, dataTimeout: dataTimeout)
+                                maximumRecipients: maximumRecipients, commandTimeout: commandTimeout, dataTimeout: dataTimeout,
+                                returnPathDomain: returnPathDomain)
     }
 }

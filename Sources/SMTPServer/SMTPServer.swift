@@ -21,7 +21,10 @@ public final class SMTPServer: Service, Sendable {
 
     /// - Parameter onBound: called once per listener with the address actually bound (so that
     ///   `envoi serve` can print `smtp listening on 127.0.0.1:40123` for port 0).
-    public init(configuration: SMTPListenerConfiguration, intake: any MessageIntake, statistics: ServiceStatistics, logger: Logger,
+    /// - Parameter reports: the intake of bounces and complaints to VERP return paths; nil (the
+    ///   default) keeps every transaction behind AUTH.
+    public init(configuration: SMTPListenerConfiguration, intake: any MessageIntake, reports: (any ReportIntake)? = nil,
+                statistics: ServiceStatistics, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }) {
         self.configuration = configuration
@@ -29,7 +32,7 @@ public final class SMTPServer: Service, Sendable {
         self.onBound = onBound
         self.statistics = statistics
         self.dependencies = SMTPSessionDependencies(
-            configuration: configuration, intake: intake,
+            configuration: configuration, intake: intake, reports: reports,
             guard: ConnectionGuard(maximumConnections: configuration.maximumConnections,
                                    maximumPerAddress: configuration.maximumConnectionsPerAddress,
                                    failureLimit: configuration.authFailureLimit, failureWindow: configuration.authFailureWindow),

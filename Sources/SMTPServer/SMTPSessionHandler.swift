@@ -25,7 +25,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     init(shared: SMTPSessionDependencies, clientAddress: String, maximumMessageSize: Int) {
         self.shared = shared
         self.clientAddress = clientAddress
-        self.machine = SMTPServerStateMachine(configuration: shared.configuration.sessionConfiguration(maximumMessageSize: maximumMessageSize))
+        self.machine = SMTPServerStateMachine(configuration: shared.configuration.sessionConfiguration(
+            maximumMessageSize: maximumMessageSize, returnPathDomain: shared.reports?.returnPathDomain))
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -142,6 +143,33 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                     }
                 }
                 return
+            case .checkReturnPath(let address, _):
+                guard let reports = shared.reports else {
+                    action = machine.recipientRejected(.authenticationRequired)
+                    continue
+                }
+                perform(context, { await reports.checkReturnPath(address) }) { handler, decision in
+                    switch decision {
+                    case .accepted: handler.machine.recipientAccepted()
+                    case .unknown: handler.machine.recipientRejected(.unknownReturnPath)
+                    case .temporaryFailure: handler.machine.recipientRejected(.serverError)
+                    }
+                }
+                return
+            case .processReport(let envelope, let message):
+                guard let reports = shared.reports else {
+                    action = machine.messageCommitFailed(.serverError)
+                    continue
+                }
+                let report = InboundReport(returnPaths: envelope.recipients, message: message,
+                                           clientIdentity: envelope.clientIdentity, client: clientAddress)
+                perform(context, { await reports.receiveReport(report) }) { handler, outcome in
+                    switch outcome {
+                    case .recorded, .ignored: return handler.machine.reportReceived()
+                    case .storageFailure: return handler.machine.messageCommitFailed(.systemStorageError)
+                    }
+                }
+                return
             case .commitMessage(let envelope, let message):
                 guard let submitter, case .mailbox(let sender) = envelope.reversePath else {
                     action = machine.messageCommitFailed(.serverError)
@@ -228,6 +256,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 struct SMTPSessionDependencies: Sendable {
     let configuration: SMTPListenerConfiguration
     let intake: any MessageIntake
+    /// The report door; nil keeps every transaction behind AUTH.
+    let reports: (any ReportIntake)?
     let `guard`: ConnectionGuard
     let logger: Logger
 }

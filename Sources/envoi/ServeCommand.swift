@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bounces
 import Delivery
 import DkimService
 import DNSResolver
@@ -56,7 +57,12 @@ struct Runtime {
         self.logger = logger
         let registry = PrometheusCollectorRegistry()
         statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))
-        store = try ControlPlaneStore(directory: directory)
+        let store = try ControlPlaneStore(directory: directory, softBounceLimit: configuration.delivery.softBounceLimit)
+        self.store = store
+        // VERP and the report door go together: both on when delivery.return_path_domain is set.
+        let returnPath = try configuration.delivery.returnPathDomain.map {
+            ReturnPath(domain: $0, masterKey: try directory.loadMasterKey())
+        }
         writer = try QueueWriter(store: store, statistics: statistics, enforcesLimits: configuration.enforcesLimits)
         let intake = try StoreMessageIntake(store: store, writer: writer, hostname: configuration.smtp.hostname, statistics: statistics)
         self.intake = intake
@@ -76,11 +82,14 @@ struct Runtime {
             authFailureLimit: settings.authFailureLimit, authFailureWindow: .seconds(settings.authFailureWindow),
             commandTimeout: .seconds(settings.commandTimeout), dataTimeout: .seconds(settings.dataTimeout),
             maximumRecipients: settings.maximumRecipients, shutdownGracePeriod: .seconds(settings.shutdownGrace))
-        delivery = DeliveryScheduler(store: store, transport: try Self.transport(configuration, store: store),
+        let transport = try Self.transport(configuration, store: store)
+        delivery = DeliveryScheduler(store: store,
+                                     transport: returnPath.map { ReturnPathTransport(wrapping: transport, returnPath: $0) as any Transport } ?? transport,
                                      configuration: Self.deliveryConfiguration(configuration.delivery),
                                      statistics: statistics, logger: logger)
         let smtpBound = BoundAddress(configuration.smtpListen.first?.description ?? "")
-        smtp = SMTPServer(configuration: listener, intake: intake, statistics: statistics, logger: logger) { address in
+        let reports = returnPath.map { StoreReportIntake(store: store, returnPath: $0) }
+        smtp = SMTPServer(configuration: listener, intake: intake, reports: reports, statistics: statistics, logger: logger) { address in
             smtpBound.set(address.hostPort)
             Runtime.announce("smtp listening on \(address.hostPort)")
         }

@@ -87,6 +87,22 @@ import Testing
         }
     }
 
+    @Test func theReturnPathDomainIsOffByDefaultAndLowerCasedWhenSet() throws {
+        let defaults = try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: [:]).configuration.delivery
+        #expect(defaults.returnPathDomain == nil)
+        #expect(defaults.softBounceLimit == 3)
+        let set = try EnvoiConfiguration.resolve(file: nil, environment: ["ENVOI_DELIVERY_RETURN_PATH_DOMAIN": "Bounces.Example.NET"],
+                                                 flags: ["delivery.soft_bounce_limit": "5"]).configuration.delivery
+        #expect(set.returnPathDomain == "bounces.example.net")
+        #expect(set.softBounceLimit == 5)
+        #expect(throws: ConfigurationError.self) {
+            try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["delivery.return_path_domain": "not a domain"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["delivery.soft_bounce_limit": "0"])
+        }
+    }
+
     @Test func unknownKeysAreRefused() throws {
         let typo = try ConfigurationFile(parsing: "[smtp]\nlisen = \"x\"", name: "f.toml")
         #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: (typo, "f.toml"), environment: [:], flags: [:]) }

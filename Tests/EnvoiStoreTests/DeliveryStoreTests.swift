@@ -65,15 +65,30 @@ import Testing
         #expect(types.filter { $0 == "relayed" }.count == 2 && types.contains("bounced") && types.contains("deferred"))
     }
 
-    @Test func softBouncesInARowSuppressAndADeliveryResetsTheCount() async throws {
-        let f = try StoreFixture()
-        for round in 1...ControlPlaneStore.softBounceLimit {
-            _ = try await enqueue(f, recipients: ["flaky@example.org"])
-            let job = try #require(try f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
-            try f.store.recordDeliveries([DeliveryRecord(recipient: "flaky@example.org", result: .bouncedSoft, status: "expired")], of: job, now: Date())
+    func record(_ f: StoreFixture, _ recipient: String, _ result: DeliveryRecord.Result) async throws {
+        _ = try await enqueue(f, recipients: [recipient])
+        let job = try #require(try f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
+        try f.store.recordDeliveries([DeliveryRecord(recipient: recipient, result: result, status: "expired")], of: job, now: Date())
+    }
+
+    @Test(arguments: [1, 2, 3, 5])
+    func softBouncesInARowSuppressAtTheConfiguredLimit(limit: Int) async throws {
+        let f = try StoreFixture(softBounceLimit: limit)
+        for round in 1...limit {
+            try await record(f, "flaky@example.org", .bouncedSoft)
             let suppressed = try f.store.suppression(email: "flaky@example.org")
-            #expect((suppressed != nil) == (round == ControlPlaneStore.softBounceLimit))
+            #expect((suppressed != nil) == (round == limit), "round \(round) of \(limit)")
         }
+        #expect(try f.store.suppression(email: "flaky@example.org")?.reason == .softBounce)
+    }
+
+    @Test func aDeliveryResetsTheSoftBounceCount() async throws {
+        let f = try StoreFixture(softBounceLimit: 2)
+        try await record(f, "flaky@example.org", .bouncedSoft)
+        try await record(f, "flaky@example.org", .relayed)
+        try await record(f, "flaky@example.org", .bouncedSoft)
+        #expect(try f.store.suppression(email: "flaky@example.org") == nil, "not two in a row")
+        try await record(f, "flaky@example.org", .bouncedSoft)
         #expect(try f.store.suppression(email: "flaky@example.org")?.reason == .softBounce)
     }
 

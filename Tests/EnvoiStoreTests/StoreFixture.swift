@@ -10,11 +10,11 @@ final class StoreFixture {
     let store: ControlPlaneStore
     let bootstrap: ControlPlaneStore.Bootstrap
 
-    init() throws {
+    init(softBounceLimit: Int = ControlPlaneStore.defaultSoftBounceLimit) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("envoi-store-\(UUID().uuidString)").path
         directory = DataDirectory(path: root + "/data")
         _ = try directory.prepare()
-        store = try ControlPlaneStore(directory: directory)
+        store = try ControlPlaneStore(directory: directory, softBounceLimit: softBounceLimit)
         bootstrap = try store.initialise()
     }
 

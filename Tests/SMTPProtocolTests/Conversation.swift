@@ -48,6 +48,9 @@ struct Conversation {
         case .verifyCredentials(let username, let password): "verifyCredentials: \(username) / \(password)"
         case .authorizeSender(let path, let envelope): "authorizeSender: <\(path)> as \(envelope.userID)"
         case .checkRecipient(let address, _): "checkRecipient: \(address)"
+        case .checkReturnPath(let address, _): "checkReturnPath: \(address)"
+        case .processReport(let envelope, let message):
+            "processReport: \(envelope.recipients.map(\.description).joined(separator: ",")), \(message.count) bytes"
         case .commitMessage(let envelope, let message):
             "commitMessage: \(envelope.recipients.count)+\(envelope.suppressedRecipients.count) rcpt, \(message.count) bytes"
         case .readMore: "readMore"

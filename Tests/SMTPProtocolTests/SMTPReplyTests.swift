@@ -70,6 +70,8 @@ let standardRows: [ReplyRow] = [
     ReplyRow(reply: .parametersNotRecognized,
              line: "555 5.5.4 MAIL FROM/RCPT TO parameters not recognized or not implemented"),
     ReplyRow(reply: .tooMuchPipelinedInput, line: "421 4.5.0 Too much pipelined input, closing transmission channel"),
+    ReplyRow(reply: .unknownReturnPath, line: "550 5.1.1 Unknown return path"),
+    ReplyRow(reply: .reportReceived, line: "250 2.0.0 Ok: report received"),
 ]
 
 @Suite struct SMTPReplyTests {

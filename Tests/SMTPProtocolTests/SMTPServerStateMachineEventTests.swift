@@ -15,6 +15,7 @@ enum HandlerEvent: String, CaseIterable, Sendable, CustomStringConvertible {
     case recipientRejected
     case messageCommitted
     case messageCommitFailed
+    case reportReceived
     case idleTimeoutExpired
     case internalErrorOccurred
 
@@ -34,6 +35,7 @@ enum HandlerEvent: String, CaseIterable, Sendable, CustomStringConvertible {
         case .recipientRejected: machine.recipientRejected(.perMinuteLimitReached(limit: 1))
         case .messageCommitted: machine.messageCommitted(id: "ocid1.message.envoi..m1")
         case .messageCommitFailed: machine.messageCommitFailed(.systemStorageError)
+        case .reportReceived: machine.reportReceived()
         case .idleTimeoutExpired: machine.idleTimeoutExpired()
         case .internalErrorOccurred: machine.internalErrorOccurred()
         }
@@ -64,6 +66,8 @@ enum HandlerEvent: String, CaseIterable, Sendable, CustomStringConvertible {
             (.committing, ["send: 250 2.0.0 Ok: queued as ocid1.message.envoi..m1", "readMore"])
         case .messageCommitFailed:
             (.committing, ["send: 452 System storage error", "readMore"])
+        case .reportReceived:
+            (.committing, ["send: 250 2.0.0 Ok: report received", "readMore"])
         case .connectionRefused, .idleTimeoutExpired, .internalErrorOccurred:
             nil
         }

@@ -64,6 +64,12 @@ struct ScriptedClient {
                     "[commit \(envelope.recipients.map(\.description)) \(envelope.suppressedRecipients.map(\.description)) "
                         + String(decoding: message, as: UTF8.self).debugDescription + "]")
                 action = machine.messageCommitted(id: "m\(committed)")
+            case .checkReturnPath(let address, _):
+                transcript.append("[return path \(address)]")
+                action = machine.recipientAccepted()
+            case .processReport(let envelope, _):
+                transcript.append("[report \(envelope.recipients.map(\.description))]")
+                action = machine.reportReceived()
             case .readMore, .awaitResult, .close:
                 return
             }

@@ -133,6 +133,12 @@ public struct ConfigurationKey: Sendable {
         section: "delivery", name: "hold", defaultValue: "false",
         summary: "Hold the queue: accept and commit mail but deliver nothing until restarted with false (as Postfix's defer_transports).",
         check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
+    public static let deliveryReturnPathDomain = ConfigurationKey(
+        section: "delivery", name: "return_path_domain", defaultValue: "",
+        summary: "VERP return-path domain: mail leaves as bounces+<token>@<it>, and the SMTP listener takes bounces (RFC 3464) and complaints (RFC 5965) to it without AUTH; empty turns both off.",
+        check: { $0.isEmpty || DomainName($0)?.isFullyQualified == true ? nil : "expected a domain name such as bounces.mail.example.net, or empty" })
+    public static let deliverySoftBounceLimit = count("delivery", "soft_bounce_limit", ControlPlaneDefaults.softBounceLimit,
+        "Soft bounces in a row (expired after retries, or a 4.x.x failure report) that put a recipient on the suppression list as SOFTBOUNCE.")
     public static let limitsEnforce = ConfigurationKey(
         section: "limits", name: "enforce", defaultValue: "true",
         summary: "Enforce the tenancy's send limits (true); false only counts usage (to measure what enforcing costs).",
@@ -144,7 +150,7 @@ public struct ConfigurationKey: Sendable {
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
-        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryHold, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
+        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryHold, deliveryReturnPathDomain, deliverySoftBounceLimit, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
         dkimCheckInterval, spfInclude,
     ]
 

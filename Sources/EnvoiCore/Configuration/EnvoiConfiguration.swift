@@ -29,6 +29,10 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         public var maxAge: Int
         public var workers: Int
         public var hold: Bool
+        /// `delivery.return_path_domain`, lower-cased; nil when VERP and the report door are off.
+        public var returnPathDomain: String?
+        /// `delivery.soft_bounce_limit`.
+        public var softBounceLimit: Int
     }
 
     /// The SMTP listeners' named limits (seconds for times).
@@ -78,7 +82,9 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                                     relayVerify: value(.deliveryRelayVerify) == "true", relayUsername: optional(.deliveryRelayUsername),
                                     relayPassword: optional(.deliveryRelayPassword), retryInitial: number(.deliveryRetryInitial),
                                     retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers),
-                                    hold: value(.deliveryHold) == "true")
+                                    hold: value(.deliveryHold) == "true",
+                                    returnPathDomain: optional(.deliveryReturnPathDomain)?.lowercased(),
+                                    softBounceLimit: number(.deliverySoftBounceLimit))
         dnsTimeoutSeconds = Int(value(.dnsTimeout))!
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
