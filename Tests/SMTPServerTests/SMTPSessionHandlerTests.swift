@@ -26,7 +26,7 @@ import Testing
                                                       maximumConnectionsPerAddress: maximumPerAddress,
                                                       commandTimeout: .seconds(30), dataTimeout: .seconds(10))
         return SMTPSessionDependencies(
-            configuration: configuration, intake: UnreachableIntake(),
+            configuration: configuration, intake: UnreachableIntake(), reports: nil,
             guard: ConnectionGuard(maximumConnections: 100, maximumPerAddress: maximumPerAddress,
                                    failureLimit: failureLimit, failureWindow: .seconds(60)),
             logger: Logger(label: "test"))
