@@ -133,6 +133,17 @@ let package = Package(
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         .target(name: "DNSResolver", dependencies: ["EnvoiCore", "CResolv"]),
         .target(name: "DkimService", dependencies: ["EnvoiCore", "DKIM", "DNSResolver", "EnvoiStore"]),
+        // The wide-character ncurses; NCURSES_WIDECHAR is defined in the shim (SwiftPM drops pkg-config -D flags).
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "Console",
+            dependencies: [
+                "EnvoiCore",
+                "CNcurses",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "envoi",
             dependencies: [
@@ -149,6 +160,7 @@ let package = Package(
                 "DNSResolver",
                 "DkimService",
                 "MailMessage",
+                "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -184,6 +196,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "EnvoiCore"]),
         .testTarget(name: "DNSResolverTests", dependencies: ["DNSResolver", "EnvoiCore"]),
         .testTarget(name: "DkimServiceTests", dependencies: ["DkimService", "DKIM", "DNSResolver", "EnvoiStore", "EnvoiCore"]),
     ]
