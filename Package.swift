@@ -196,7 +196,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "EnvoiCore"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "EnvoiCore"], exclude: ["Snapshots"]),
         .testTarget(name: "DNSResolverTests", dependencies: ["DNSResolver", "EnvoiCore"]),
         .testTarget(name: "DkimServiceTests", dependencies: ["DkimService", "DKIM", "DNSResolver", "EnvoiStore", "EnvoiCore"]),
     ]

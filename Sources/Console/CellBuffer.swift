@@ -28,7 +28,7 @@ public struct CellBuffer: Equatable, Sendable {
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    public subscript(x x: Int, y y: Int) -> Cell {
         cells[y * width + x]
     }
 

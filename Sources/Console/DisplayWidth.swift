@@ -64,6 +64,26 @@ public enum DisplayWidth {
         return lines
     }
 
+    /// Prose cut into lines of at most `columns` columns at spaces (a longer word is hard-wrapped).
+    public static func wrapWords(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if of(candidate) <= columns {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            var pieces = wrap(word, to: columns)
+            line = pieces.removeLast()
+            lines += pieces
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// East Asian Wide (W) and Fullwidth (F) blocks (Unicode UAX #11).
     private static let wideRanges: [ClosedRange<UInt32>] = [
         0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,

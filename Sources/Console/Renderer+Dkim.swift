@@ -6,7 +6,7 @@ extension Renderer {
     static func dkim(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         let rows = model.visibleDkimKeys
         let attention = rows.filter { $0.key.lifecycleState == .needsAttention }.count
-        heading("DKIM keys: \(rows.count)" + (attention > 0 ? "  ·  \(attention) NEED ATTENTION" : "") + filterNote(model, .dkim), &buffer)
+        heading("DKIM keys: \(rows.count)" + (attention > 0 ? "  ·  \(attention) NEED ATTENTION" : "") + filterNote(model, .dkim), &buffer, readOnly: model.readOnly)
         let selected = model.selected(.dkim)
         var top = area.top
         if !model.detailOpen {
@@ -42,7 +42,7 @@ extension Renderer {
         buffer.write(key.lifecycleState.rawValue, x: DisplayWidth.of(" \(key.name) of \(row.domain): "), y: y, role: role(of: key.lifecycleState))
         y += 1
         var lines: [(String, CellRole)] = []
-        for line in DisplayWidth.wrap(key.lifecycleDetails ?? "No diagnosis yet: press r to check DNS now.", to: width) {
+        for line in DisplayWidth.wrapWords(key.lifecycleDetails ?? "No diagnosis yet: press r to check DNS now.", to: width) {
             lines.append((line, key.lifecycleState == .needsAttention ? .danger : .normal))
         }
         lines.append(("Publish ONE of these in the zone of \(row.domain):", .accent))

@@ -2,7 +2,7 @@
 extension Renderer {
     /// The keys and what they do; `mutating` lines are left out in read-only.
     static let keys: [(key: String, action: String, mutating: Bool)] = [
-        ("1-7  Tab  Shift-Tab", "switch pane", false),
+        ("1-7 Tab S-Tab", "switch pane", false),
         ("j k  ↓ ↑", "move the selection", false),
         ("PgDn PgUp", "page (Suppressions: next/previous page from the store)", false),
         ("g G  Home End", "first / last row", false),
@@ -14,14 +14,14 @@ extension Renderer {
         ("r", "DKIM: recheck DNS now; elsewhere reload", true),
         ("a", "add a sender, suppression or DKIM key", true),
         ("d", "delete a sender / lift a suppression (asks y/n)", true),
-        (":", "command line: :sender add A  :sender delete A  :suppress A  :q", false),
+        (":", "command: :sender add A  :sender delete A  :suppress A  :q", false),
         ("?", "this help (any key closes it)", false),
         ("q", "quit (stops Envoi gracefully)", false),
     ]
 
     static func help(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         let lines = keys.filter { !(model.readOnly && $0.mutating) }
-            .map { DisplayWidth.pad($0.key, to: 21) + $0.action }
+            .map { DisplayWidth.pad($0.key, to: 15) + $0.action }
         let width = min(area.width - 4, (lines.map(DisplayWidth.of).max() ?? 0) + 4)
         let height = min(area.height, lines.count + 4)
         let left = (area.width - width) / 2

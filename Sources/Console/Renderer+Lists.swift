@@ -9,7 +9,7 @@ extension Renderer {
 
     static func senders(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         let rows = model.visibleSenders
-        heading("Approved senders: \(rows.count) of \(model.senders.count)\(filterNote(model, .senders))", &buffer)
+        heading("Approved senders: \(rows.count) of \(model.senders.count)\(filterNote(model, .senders))", &buffer, readOnly: model.readOnly)
         if model.detailOpen, let sender = model.selectedSender {
             _ = fields([("Address", sender.address), ("Id", sender.id.rawValue), ("Compartment", sender.compartment),
                         ("State", sender.state), ("SPF", sender.isSpf ? "yes (the domain's SPF includes Envoi)" : "no"),
@@ -24,7 +24,7 @@ extension Renderer {
 
     static func domains(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         let rows = model.visibleDomains
-        heading("Email domains: \(rows.count)\(filterNote(model, .domains))", &buffer)
+        heading("Email domains: \(rows.count)\(filterNote(model, .domains))", &buffer, readOnly: model.readOnly)
         if model.detailOpen, let domain = rows.element(at: model.selected(.domains)) {
             let keys = model.dkimKeys.filter { $0.domain == domain.name }.map { "\($0.key.name) \($0.key.lifecycleState.rawValue)" }
             _ = fields([("Name", domain.name), ("Id", domain.id.rawValue), ("State", domain.state),
@@ -46,8 +46,8 @@ extension Renderer {
     static func activity(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         let rows = model.visibleActivity
         let state = model.activity.paused ? "PAUSED" : "live"
-        heading("Activity (\(state)): \(rows.count) events\(filterNote(model, .activity))", &buffer)
-        if model.activity.paused { buffer.write(" PAUSED ", x: buffer.width - 9, y: 1, role: .warning) }
+        heading("Activity (\(state)): \(rows.count) events\(filterNote(model, .activity))", &buffer, readOnly: model.readOnly)
+        if model.activity.paused { buffer.paint(y: 1, x: 11, count: 6, role: .warning) }
         if model.detailOpen, let event = rows.element(at: model.selected(.activity)) {
             _ = fields([("Time", ConsoleFormat.full(event.time)), ("Type", event.type), ("Recipient", event.recipient ?? "-"),
                         ("Sender", event.sender ?? "-"), ("Reply / status", event.status ?? "-"), ("Message-ID", event.messageId ?? "-")],
@@ -75,15 +75,21 @@ extension Renderer {
 
     static func mail(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         let rows = model.visibleMail
-        heading("Capture mailbox: \(rows.count) messages\(filterNote(model, .mail))", &buffer)
+        heading("Capture mailbox: \(rows.count) messages\(filterNote(model, .mail))", &buffer, readOnly: model.readOnly)
         if model.detailOpen, let item = model.selectedMail {
             guard let message = model.mailMessage, message.id == item.id else {
                 buffer.write(" Loading message \(item.id)…", x: 0, y: area.top, role: .dim)
                 return
             }
-            for (offset, line) in message.lines.prefix(area.height).enumerated() {
-                let role: CellRole = line.hasPrefix("DKIM-Signature:") ? .accent : .normal
-                buffer.write(" " + line, x: 0, y: area.top + offset, role: role)
+            // Lines wrap instead of being cut: the DKIM-Signature is shown in full.
+            var y = area.top
+            var inSignature = false
+            for line in message.lines {
+                if !line.hasPrefix(" ") && !line.hasPrefix("\t") { inSignature = line.lowercased().hasPrefix("dkim-signature:") }
+                for piece in DisplayWidth.wrap(line, to: buffer.width - 2) where y < area.bottom {
+                    buffer.write(" " + piece, x: 0, y: y, role: inSignature ? .accent : .normal)
+                    y += 1
+                }
             }
             return
         }

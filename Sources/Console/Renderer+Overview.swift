@@ -9,21 +9,21 @@ extension Renderer {
 
     static func overview(_ model: ConsoleModel, _ buffer: inout CellBuffer, _ area: Area) {
         guard let stats = model.statistics else {
-            heading("Overview", &buffer)
+            heading("Overview", &buffer, readOnly: model.readOnly)
             buffer.write(" Waiting for the first statistics…", x: 0, y: area.top, role: .dim)
             return
         }
-        heading("Overview  ·  \(ConsoleFormat.full(stats.time))", &buffer)
+        heading("Overview  ·  \(ConsoleFormat.full(stats.time))", &buffer, readOnly: model.readOnly)
         var y = area.top
         buffer.write(" Send limits (recipients)", x: 0, y: y, role: .accent)
         y += 1
         gauge("Per minute", usage: stats.minuteUsage, limit: stats.limits.messagesPerMinute, eta: stats.secondsToMinuteLimit, &buffer, y: y)
         gauge("Per day", usage: stats.dayUsage, limit: stats.limits.messagesPerDay, eta: stats.secondsToDayLimit, &buffer, y: y + 1)
-        buffer.write(String(format: "  Rate         %.1f/s over the last %llds", stats.ratePerSecond, 10), x: 0, y: y + 2)
         let peak = stats.perMinuteHistory.max() ?? 0
-        let used = buffer.write("  Last 60 min  ", x: 0, y: y + 3)
+        buffer.write(String(format: "  Rate       %.1f/s over the last 10s", stats.ratePerSecond)
+                     + "  ·  busiest minute of the hour: \(ConsoleFormat.count(peak))", x: 0, y: y + 2)
+        let used = buffer.write("  Last hour  ", x: 0, y: y + 3)
         buffer.write(sparkline(stats.perMinuteHistory), x: used, y: y + 3, role: .accent)
-        buffer.write("  peak \(ConsoleFormat.count(peak))/min", x: used + min(60, stats.perMinuteHistory.count), y: y + 3, role: .dim)
         y += 5
 
         let totals = { (event: ServiceStatistics.Event) in stats.totals[event.rawValue] ?? 0 }
@@ -67,7 +67,7 @@ extension Renderer {
 
     /// `  Per minute  [████░░░░]  12 / 1,000  1%  limit in 3m 20s`, coloured at 70 % and 90 %.
     private static func gauge(_ label: String, usage: Int, limit: Int, eta: Double?, _ buffer: inout CellBuffer, y: Int) {
-        let barWidth = max(10, min(50, buffer.width - 50))
+        let barWidth = max(12, min(40, buffer.width - 62))
         let fraction = limit > 0 ? min(1, Double(usage) / Double(limit)) : 1
         let role: CellRole = fraction >= dangerFraction ? .danger : fraction >= warningFraction ? .warning : .ok
         let filled = Int((fraction * Double(barWidth)).rounded())

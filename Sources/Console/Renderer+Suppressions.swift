@@ -7,7 +7,7 @@ extension Renderer {
         let list = model.suppressions
         let prefix = list.request.prefix.isEmpty ? "any" : list.request.prefix + "…"
         heading("Suppressions  ·  prefix: \(prefix)  ·  reason: \(list.request.reason?.rawValue ?? "all")  ·  page \(list.previousPages.count + 1)"
-                + (list.nextPage == nil ? "" : " (more: PgDn)"), &buffer)
+                + (list.nextPage == nil ? "" : " (more: PgDn)"), &buffer, readOnly: model.readOnly)
         if model.detailOpen, let entry = model.selectedSuppression {
             why(entry, &buffer, area)
             return
@@ -39,7 +39,7 @@ extension Renderer {
     private static func why(_ entry: Suppression, _ buffer: inout CellBuffer, _ area: Area) {
         buffer.write(" Why is \(entry.emailAddress) suppressed?", x: 0, y: area.top, role: .accent)
         var y = area.top + 2
-        for line in DisplayWidth.wrap(explanation(entry.reason), to: buffer.width - 4) where y < area.bottom {
+        for line in DisplayWidth.wrapWords(explanation(entry.reason), to: buffer.width - 4) where y < area.bottom {
             buffer.write("  " + line, x: 0, y: y)
             y += 1
         }

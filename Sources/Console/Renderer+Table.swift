@@ -67,7 +67,7 @@ extension Renderer {
         for (label, value) in pairs {
             guard y < bottom else { break }
             buffer.write("  " + label, x: 0, y: y, role: .accent)
-            for line in DisplayWidth.wrap(value, to: buffer.width - labelWidth - 3) {
+            for line in DisplayWidth.wrapWords(value, to: buffer.width - labelWidth - 3) {
                 guard y < bottom else { break }
                 buffer.write(line, x: labelWidth + 2, y: y, role: roles[label] ?? .normal)
                 y += 1

@@ -52,19 +52,19 @@ public enum Renderer {
     private static func tabs(_ model: ConsoleModel, _ buffer: inout CellBuffer) {
         buffer.paint(y: 0, role: .tab)
         var x = buffer.write(" envoi ", x: 0, y: 0, role: .title) + 1
+        // " 1 Overview" … " 7 Mail" fit in 80 columns with the title.
         for pane in Pane.allCases {
-            let label = " \(pane.rawValue) \(pane.title) "
-            x += buffer.write(label, x: x, y: 0, role: pane == model.pane ? .activeTab : .tab)
+            x += buffer.write(" \(pane.rawValue) \(pane.title)", x: x, y: 0, role: pane == model.pane ? .activeTab : .tab)
         }
         if model.readOnly {
             let label = " read-only "
-            buffer.write(label, x: buffer.width - DisplayWidth.of(label), y: 0, role: .warning)
+            buffer.write(label, x: buffer.width - DisplayWidth.of(label), y: 1, role: .warning)
         }
     }
 
-    /// A pane's heading on row 1.
-    static func heading(_ text: String, _ buffer: inout CellBuffer) {
-        buffer.write(" " + text, x: 0, y: 1, role: .header)
+    /// A pane's heading on row 1 (the read-only mark, when shown, keeps the right end).
+    static func heading(_ text: String, _ buffer: inout CellBuffer, readOnly: Bool = false) {
+        buffer.write(" " + text, x: 0, y: 1, maxWidth: buffer.width - (readOnly ? 12 : 0), role: .header)
     }
 
     private static func bottomLines(_ model: ConsoleModel, _ buffer: inout CellBuffer) {
@@ -84,18 +84,21 @@ public enum Renderer {
             if let status = model.status { buffer.write(" " + status.text, x: 0, y: y, role: status.isError ? .error : .ok) }
         }
         buffer.paint(y: buffer.height - 1, role: .statusBar)
-        buffer.write(" " + hints(model).joined(separator: "  "), x: 0, y: buffer.height - 1, role: .statusBar)
+        let hints = hints(model)
+        let spaced = " " + hints.joined(separator: "  ")
+        buffer.write(DisplayWidth.of(spaced) <= buffer.width ? spaced : " " + hints.joined(separator: " "), x: 0, y: buffer.height - 1,
+                     role: .statusBar)
     }
 
     /// The key hints of the bottom line for the current pane (mutating keys hidden in read-only).
     static func hints(_ model: ConsoleModel) -> [String] {
         var hints = ["?:help", "q:quit", "1-7/Tab:panes"]
         if model.detailOpen { return hints + ["Esc:back"] }
+        if model.pane == .suppressions { return hints + ["/:prefix", "R:reason", "PgDn/PgUp:page", "Enter:why"] + (model.readOnly ? [] : ["a:add", "d:lift"]) }
         if model.pane != .overview { hints += ["j/k:move", "/:filter", "Enter:detail"] }
         switch model.pane {
         case .senders where !model.readOnly: hints += ["a:add", "d:delete"]
         case .dkim where !model.readOnly: hints += ["a:new key", "r:recheck"]
-        case .suppressions: hints += ["PgDn/PgUp:page", "R:reason"] + (model.readOnly ? [] : ["a:add", "d:lift"])
         case .activity: hints += [model.activity.paused ? "p:resume" : "p:pause"]
         default: break
         }
