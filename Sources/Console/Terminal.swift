@@ -41,6 +41,9 @@ final class Terminal: Sendable {
         // ncursesw needs the locale for UTF-8 (SWIFT-NOTES: else text and line drawing garble).
         setlocale(LC_ALL, "")
         envoi_install_terminal_restorers()
+        // The window's real size (ioctl) wins over LINES/COLUMNS inherited from a parent shell,
+        // which go stale on the first resize (use_env(false) would fall back to terminfo's 80×24).
+        use_tioctl(true)
         initscr()
         envoi_set_curses_active(1)
         cbreak()
