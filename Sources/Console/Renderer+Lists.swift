@@ -94,7 +94,7 @@ extension Renderer {
             return
         }
         table(&buffer, top: area.top, height: area.height,
-              columns: [Column("ID", 5), Column("DELIVERED", 16), Column("FROM"), Column("TO"), Column("DKIM", 12), Column("SIZE", 8)],
+              columns: [Column("ID", 5), Column("DELIVERED", 16), Column("FROM"), Column("TO"), Column("DKIM", 16), Column("SIZE", 8)],
               rows: rows.map {
                   TableRow(cells: ["\($0.id)", ConsoleFormat.minute($0.delivered), $0.sender, $0.recipients.joined(separator: ","),
                                    $0.dkimSelector ?? "unsigned", ConsoleFormat.size($0.size)],

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ENVOI, Tenant
+from conftest import ENVOI, PUBLISH_ZONE, Tenant
 from smtp_client import RawSMTP, message
 
 WIDTH, HEIGHT = 120, 40
@@ -87,7 +87,8 @@ def console_command(envoi, *flags, status_file):
     args = [ENVOI, "--data-dir", str(envoi.data_dir), "console", *flags,
             "--set", "smtp.listen=127.0.0.1:0", "--set", "https.listen=127.0.0.1:0"]
     line = " ".join(shlex.quote(arg) for arg in args)
-    return (f"env -u NO_COLOR -u COLUMNS -u LINES LANG=C.UTF-8 {line}; status=$?; echo \"console exited with $status\"; "
+    settings = " ".join(shlex.quote(f"{k}={v}") for k, v in envoi.env.items() if k.startswith("ENVOI_"))
+    return (f"env -u NO_COLOR -u COLUMNS -u LINES LANG=C.UTF-8 {settings} {line}; status=$?; echo \"console exited with $status\"; "
             f"echo $status > {shlex.quote(str(status_file))}; sleep 300")
 
 
@@ -207,6 +208,41 @@ def test_console_drives_the_control_plane_shows_live_traffic_and_quits_cleanly(i
     assert status_file.read_text().strip() == "0"
     assert tmux.display("#{alternate_on}") == "0"
     assert "console stopped" in log.read_text()
+
+
+def test_dkim_key_created_and_rechecked_in_the_console_signs_mail_shown_in_the_mail_pane(dkim_envoi, dns, tmux, tmp_path):
+    envoi = dkim_envoi
+    tenant = Tenant(envoi)
+    domain = envoi.json("domain", "create", "--name", "example.com")
+    tmux.start(console_command(envoi, status_file=tmp_path / "status"))
+    port = int(wait_for_log(envoi.data_dir / "console.log", r"smtp listening on 127\.0\.0\.1:(\d+)").group(1))
+    tmux.keys("4")
+    tmux.wait_for(r"DKIM keys: 0")
+    tmux.keys("a")
+    tmux.wait_for(r"New DKIM key for domain: example\.com_  ✓")
+    tmux.keys("Enter")
+    tmux.wait_for(r"created DKIM key envoi-\d{8} for example\.com", timeout=60)
+    key = envoi.json("dkim", "list", "--domain-id", domain["id"])[0]
+    tmux.wait_for(rf"{key['name']}\s+example\.com\s+rsa-sha256\s+NEEDS_ATTENTION")
+    tmux.wait_for(re.escape(f"{key['dnsSubdomainName']}. 3600 IN CNAME"))
+
+    dns.set_zone(envoi.ok("dkim", "zone").stdout
+                 + f"$ORIGIN example.com.\n$TTL 300\n{key['name']}._domainkey IN CNAME {key['name']}.example.com.{PUBLISH_ZONE}.\n")
+    tmux.keys("r")
+    tmux.wait_for(rf"{key['name']}: ACTIVE", timeout=30)
+    tmux.wait_for(rf"{key['name']}\s+example\.com\s+rsa-sha256\s+ACTIVE")
+    tmux.keys("3")
+    tmux.wait_for(rf"example\.com\s+ACTIVE\s+{key['name']}")
+
+    cafile = str(envoi.data_dir / "tls" / "certificate.pem")
+    assert send(port, cafile, tenant, "friend@example.org").startswith("250 2.0.0 Ok: queued as")
+    tmux.keys("7")
+    tmux.wait_for(rf"app@example\.com\s+friend@example\.org\s+{key['name']}")
+    tmux.keys("Enter")
+    tmux.wait_for(r"DKIM-Signature: v=1; a=rsa-sha256;")
+    tmux.wait_for(rf"s={key['name']}")
+    tmux.keys("Escape", "q")
+    tmux.wait_for(r"console exited with 0", timeout=40)
 
 
 def test_read_only_console_hides_and_refuses_changes(initialised, tmux, tmp_path):
