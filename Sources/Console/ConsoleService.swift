@@ -66,7 +66,7 @@ public struct ConsoleService<C: Clock>: Service where C.Duration == Duration {
     }
 
     /// Snapshots into the model; refusals (not in the event log) become Activity lines.
-    private func followStatistics() async {
+    func followStatistics() async {
         var previous: [String: Int]?
         var nextID: Int64 = -1
         for await snapshot in statistics() {
