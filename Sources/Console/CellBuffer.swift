@@ -7,11 +7,14 @@ public enum CellRole: UInt8, Sendable, CaseIterable {
 /// One screen cell: a character (a grapheme, possibly two columns wide) and its role. The
 /// column after a wide character holds a continuation cell that the terminal skips.
 public struct Cell: Equatable, Sendable {
+    /// What is drawn (a space for blank and continuation cells).
     public var character: Character
+    /// How it is drawn.
     public var role: CellRole
     /// The right half of the wide character in the cell before.
     public var isContinuation: Bool
 
+    /// A space in the normal role.
     public static let blank = Cell(character: " ", role: .normal, isContinuation: false)
 }
 
@@ -22,12 +25,14 @@ public struct CellBuffer: Equatable, Sendable {
     public let height: Int
     private var cells: [Cell]
 
+    /// A blank screen of `width` × `height` cells.
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
+    /// The cell at column `x` of row `y`.
     public subscript(x x: Int, y y: Int) -> Cell {
         cells[y * width + x]
     }

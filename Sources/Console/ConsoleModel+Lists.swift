@@ -6,16 +6,19 @@ extension ConsoleModel {
     /// The current `/` filter of `pane`, lower-cased.
     func filter(_ pane: Pane) -> String { (filters[pane] ?? "").lowercased() }
 
+    /// The senders the `/` filter matches (by address).
     public var visibleSenders: [SenderRow] {
         let filter = filter(.senders)
         return filter.isEmpty ? senders : senders.filter { $0.address.lowercased().contains(filter) }
     }
 
+    /// The domains the `/` filter matches (by name).
     public var visibleDomains: [DomainRow] {
         let filter = filter(.domains)
         return filter.isEmpty ? domains : domains.filter { $0.name.contains(filter) }
     }
 
+    /// The keys the `/` filter matches (by selector or domain).
     public var visibleDkimKeys: [DkimKeyRow] {
         let filter = filter(.dkim)
         return filter.isEmpty ? dkimKeys : dkimKeys.filter { "\($0.key.name) \($0.domain)".lowercased().contains(filter) }
@@ -28,6 +31,7 @@ extension ConsoleModel {
         return filter.isEmpty ? events : events.filter { $0.searchText.contains(filter) }
     }
 
+    /// The captured messages the `/` filter matches (by sender or recipient).
     public var visibleMail: [MailItem] {
         let filter = filter(.mail)
         return filter.isEmpty ? mail : mail.filter { ([$0.sender] + $0.recipients).joined(separator: " ").lowercased().contains(filter) }

@@ -24,16 +24,19 @@ public enum Pane: Int, Sendable, CaseIterable {
 public struct ConsoleModel: Sendable, Equatable {
     /// The suppressions page on screen and how it was reached (keyset pagination).
     public struct SuppressionList: Sendable, Equatable {
+        /// The page asked for: prefix, reason, page token.
         public var request = SuppressionRequest()
         public var items: [Suppression] = []
         public var nextPage: String?
         /// The tokens of the pages before this one, for PgUp.
         public var previousPages: [String?] = []
+        /// Whether a page has arrived since the console started.
         public var loaded = false
     }
 
     /// The live tail of the Activity pane.
     public struct ActivityTail: Sendable, Equatable {
+        /// The newest events of the event log, newest first.
         public var events: [ActivityEvent] = []
         /// Refusals counted live (they are not in the event log), newest first.
         public var refusals: [ActivityEvent] = []
@@ -47,22 +50,27 @@ public struct ConsoleModel: Sendable, Equatable {
         }
     }
 
+    /// The pane on screen.
     public var pane: Pane = .overview
     /// `--read-only`: every mutating key and command is hidden and refused.
     public var readOnly: Bool
+    /// What the keys are typed into: the pane, the help overlay, or the bottom line.
     public var mode: InputMode = .normal
     /// Enter opened the detail of the selected row (Esc closes it).
     public var detailOpen = false
     /// The last outcome of an action, shown on the status line.
     public var status: StatusLine?
 
+    /// The latest snapshot of the live feed (nil until the first arrives).
     public var statistics: StatisticsSnapshot?
+    /// The data of each pane as last read from the store.
     public var senders: [SenderRow] = []
     public var domains: [DomainRow] = []
     public var dkimKeys: [DkimKeyRow] = []
     public var suppressions = SuppressionList()
     public var activity = ActivityTail()
     public var mail: [MailItem] = []
+    /// The captured message opened with Enter.
     public var mailMessage: MailMessageText?
 
     /// The selected row of each list pane.
@@ -70,6 +78,7 @@ public struct ConsoleModel: Sendable, Equatable {
     /// The `/` filter of each pane (the Suppressions pane's is its address prefix).
     public var filters: [Pane: String] = [:]
 
+    /// A model with no data yet, on the Overview.
     public init(readOnly: Bool = false) {
         self.readOnly = readOnly
     }

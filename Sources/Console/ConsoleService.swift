@@ -34,6 +34,7 @@ public struct ConsoleService<C: Clock>: Service where C.Duration == Duration {
         self.logger = logger
     }
 
+    /// Runs the console until `q` or the group's graceful shutdown; the terminal is restored on return.
     public func run() async throws {
         let terminal = Terminal(session: session, colors: colors)
         terminal.start()

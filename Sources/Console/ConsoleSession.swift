@@ -14,6 +14,7 @@ public final class ConsoleSession: Sendable {
     /// The effects, in the order the keys asked for them; finished when the console stops.
     public let effects: AsyncStream<ConsoleEffect>
 
+    /// A session starting from `model`.
     public init(model: ConsoleModel) {
         state = Mutex(State(model: model))
         (effects, continuation) = AsyncStream.makeStream(of: ConsoleEffect.self, bufferingPolicy: .unbounded)
