@@ -266,16 +266,23 @@ def test_read_only_console_hides_and_refuses_changes(initialised, tmux, tmp_path
     tmux.wait_for(r"console exited with 0", timeout=40)
 
 
-def test_sigterm_restores_the_terminal_and_exits_gracefully(initialised, tmux, tmp_path):
-    status_file = tmp_path / "status"
-    tmux.start(console_command(initialised, status_file=status_file), width=80, height=24)
+@pytest.mark.parametrize("how, status", [("SIGTERM", 0), ("Ctrl-C", 0), ("SIGSEGV", 128 + 11)])
+def test_signals_and_crashes_leave_the_terminal_restored(initialised, tmux, tmp_path, how, status):
+    """SIGTERM and Ctrl-C shut the group down gracefully (exit 0); a crash signal runs the
+    async-signal-safe restorer before the process dies of it."""
+    tmux.start(console_command(initialised, status_file=tmp_path / "status"), width=80, height=24)
     tmux.wait_for(r"Send limits")
-    pid = tmux.display("#{pane_pid}")
-    children = subprocess.run(["pgrep", "-P", pid, "-f", "envoi"], capture_output=True, text=True).stdout.split()
-    assert children, "the console process was not found"
-    os.kill(int(children[0]), 15)
-    tmux.wait_for(r"console exited with 0", timeout=40)
+    assert tmux.display("#{alternate_on}") == "1"
+    if how == "Ctrl-C":
+        tmux.keys("C-c")
+    else:
+        pid = tmux.display("#{pane_pid}")
+        children = subprocess.run(["pgrep", "-P", pid, "-f", "envoi"], capture_output=True, text=True).stdout.split()
+        assert len(children) == 1, "the console process was not found"
+        os.kill(int(children[0]), {"SIGTERM": 15, "SIGSEGV": 11}[how])
+    tmux.wait_for(rf"console exited with {status}\b", timeout=40)
     assert tmux.display("#{alternate_on}") == "0"
+    assert tmux.display("#{cursor_flag}") == "1", "the cursor is visible again"
 
 
 def test_console_refuses_to_run_without_a_terminal(initialised):
