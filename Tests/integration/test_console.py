@@ -138,6 +138,12 @@ def test_console_drives_the_control_plane_shows_live_traffic_and_quits_cleanly(i
     tmux.keys("Escape")
     tmux.wait_until_gone(r"this help")
 
+    # UTF-8 typed and drawn back: wide-character input and output (the rules refuse the address).
+    tmux.keys("2", "a")
+    tmux.type("josé@東京.example")
+    tmux.wait_for(r"New sender address: josé@東京\.example_  ✗ email: 'josé@東京\.example' is not a valid")
+    tmux.keys("Escape")
+
     # Add a sender with the inline-validated form.
     tmux.keys("2", "a")
     tmux.type("new@")
@@ -242,6 +248,21 @@ def test_dkim_key_created_and_rechecked_in_the_console_signs_mail_shown_in_the_m
     tmux.wait_for(r"DKIM-Signature: v=1; a=rsa-sha256;")
     tmux.wait_for(rf"s={key['name']}")
     tmux.keys("Escape", "q")
+    tmux.wait_for(r"console exited with 0", timeout=40)
+
+
+@pytest.mark.parametrize("no_color", ["", "1"])
+def test_no_color_draws_without_colour_codes(initialised, tmux, tmp_path, no_color):
+    command = console_command(initialised, status_file=tmp_path / "status")
+    if no_color:
+        command = command.replace("LANG=C.UTF-8", "LANG=C.UTF-8 NO_COLOR=1")
+    tmux.start(command, width=80, height=24)
+    tmux.wait_for(r"Send limits")
+    styled = tmux.tmux("capture-pane", "-p", "-e", "-t", "console").stdout
+    colours = re.findall(r"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)[0-9;]*m", styled)
+    assert bool(colours) == (not no_color), styled[:400]
+    assert "\x1b[7m" in styled or not no_color, "without colour, bars are drawn in reverse video"
+    tmux.keys("q")
     tmux.wait_for(r"console exited with 0", timeout=40)
 
 
