@@ -99,6 +99,7 @@ public enum Renderer {
         switch model.pane {
         case .senders where !model.readOnly: hints += ["a:add", "d:delete"]
         case .dkim where !model.readOnly: hints += ["a:new key", "r:recheck"]
+        case .domains where !model.readOnly: hints += ["a:new DKIM key"]
         case .activity: hints += [model.activity.paused ? "p:resume" : "p:pause"]
         default: break
         }

@@ -52,9 +52,10 @@ struct StoreConsoleDataSource: ConsoleDataSource {
     func activity(limit: Int) async throws -> [ActivityEvent] {
         try await Blocking.run { [store] in
             try store.events(limit: limit).map { event in
-                let status = [event.status, event.errorType].compactMap { $0 }.joined(separator: " · ")
+                var status = [event.status, event.errorType].compactMap { $0 }.joined(separator: " · ")
+                if status.isEmpty { status = event.type == "accepted" ? "queued as \(event.queueId ?? "?")" : event.dkimSelector.map { "signed with \($0)" } ?? "-" }
                 return ActivityEvent(id: event.id, time: event.time, type: event.type, recipient: event.recipient, sender: event.envelopeSender,
-                                     status: status.isEmpty ? event.dkimSelector.map { "signed with \($0)" } : status, messageId: event.messageId)
+                                     status: status, messageId: event.messageId)
             }
         }
     }
