@@ -35,6 +35,8 @@ public final class ConsoleSession: Sendable {
         state.withLock { state in
             let before = state.model
             state.model.receive(update)
+            // Only the Overview shows the statistics: 4 snapshots a second redraw nothing else.
+            if case .statistics = update, state.model.pane != .overview { return }
             if state.model != before { state.version += 1 }
         }
     }

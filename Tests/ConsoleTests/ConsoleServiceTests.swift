@@ -101,5 +101,19 @@ import Testing
         #expect(session.snapshot().version == before + 1)
         session.receive(.senders([]))
         #expect(session.snapshot().version == before + 1, "an update that changes nothing does not redraw")
+        session.receive(.statistics(ConsoleFixture.statistics))
+        #expect(session.snapshot().version == before + 1, "statistics redraw the Overview only")
+        #expect(session.snapshot().model.statistics == ConsoleFixture.statistics)
+        session.handle(.character("1"))
+        session.receive(.statistics(ConsoleFixture.model().statistics!.withTime(ConsoleFixture.time.addingTimeInterval(1))))
+        #expect(session.snapshot().version == before + 3)
+    }
+}
+
+extension StatisticsSnapshot {
+    func withTime(_ time: Date) -> StatisticsSnapshot {
+        var copy = self
+        copy.time = time
+        return copy
     }
 }
