@@ -57,12 +57,11 @@ public struct ConsoleService<C: Clock>: Service where C.Duration == Duration {
         for pane in [Pane.senders, .domains, .dkim, .activity] { session.request(.refresh(pane)) }
         await withDiscardingTaskGroup { group in
             for await effect in session.effects {
-                if effect == .quit {
-                    group.cancelAll()
-                    return
-                }
+                if effect == .quit { break }
                 group.addTask { await perform(effect) }
             }
+            // Quit or shutdown: an effect still waiting (a DNS recheck) must not hold up the exit.
+            group.cancelAll()
         }
     }
 
