@@ -54,8 +54,10 @@ extension Renderer {
                        &buffer, top: area.top, bottom: area.bottom)
             return
         }
-        let wide = buffer.width >= 100
-        let columns = [Column("TIME", 8), Column("TYPE", 10), Column("RECIPIENT")] + (wide ? [Column("SENDER")] : []) + [Column("REPLY / STATUS")]
+        // The reply matters most (a 455 is 60 columns): the sender only when there is room.
+        let wide = buffer.width >= 140
+        let columns = [Column("TIME", 8), Column("TYPE", 10), Column("RECIPIENT", 28)] + (wide ? [Column("SENDER", 28)] : [])
+            + [Column("REPLY / STATUS")]
         table(&buffer, top: area.top, height: area.height, columns: columns,
               rows: rows.map { event in
                   let cells = [ConsoleFormat.clock(event.time), event.type, event.recipient ?? "-"] + (wide ? [event.sender ?? "-"] : [])

@@ -53,7 +53,7 @@ struct StoreConsoleDataSource: ConsoleDataSource {
         try await Blocking.run { [store] in
             try store.events(limit: limit).map { event in
                 var status = [event.status, event.errorType].compactMap { $0 }.joined(separator: " · ")
-                if status.isEmpty { status = event.type == "accepted" ? "queued as \(event.queueId ?? "?")" : event.dkimSelector.map { "signed with \($0)" } ?? "-" }
+                if status.isEmpty { status = event.type == "accepted" ? "queued" : event.dkimSelector.map { "signed with \($0)" } ?? "-" }
                 return ActivityEvent(id: event.id, time: event.time, type: event.type, recipient: event.recipient, sender: event.envelopeSender,
                                      status: status, messageId: event.messageId)
             }

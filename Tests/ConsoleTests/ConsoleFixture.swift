@@ -71,7 +71,7 @@ enum ConsoleFixture {
     ]
 
     static let refusal = ActivityEvent(id: -1, time: time.addingTimeInterval(4), type: "rejected",
-                                       status: "455 4.7.0 Maximum messages sent per minute reached : limit is 100")
+                                       status: "455 Maximum messages sent per minute reached : limit is 100")
 
     static let mail = [
         MailItem(id: 2, delivered: time, sender: "app@example.com", recipients: ["ops@example.org", "dev@example.org"],

@@ -167,7 +167,7 @@ def test_console_drives_the_control_plane_shows_live_traffic_and_quits_cleanly(i
     assert send(port, cafile, tenant, "second@example.org").startswith("250")
     refused = send(port, cafile, tenant, "third@example.org")
     assert refused.startswith("455 Maximum messages sent per minute reached"), refused
-    tmux.wait_for(r"rejected\s+-\s+-\s+455 Maximum messages sent per m")
+    tmux.wait_for(r"rejected\s+-\s+455 Maximum messages sent per minute reached : limit is 2")
     tmux.keys("1")
     tmux.wait_for(r"limit_per_minute 1")
     tmux.wait_for(r"LIMIT REACHED")
