@@ -114,7 +114,7 @@ public struct AddForm: Sendable, Equatable {
     public init(kind: Kind, text: String = "") {
         self.kind = kind
         self.text = text
-        error = ConsoleValidation.error(kind, text)
+        error = Self.validate(kind, text)
     }
 
     /// The prompt shown before the text.
@@ -123,6 +123,26 @@ public struct AddForm: Sendable, Equatable {
         case .sender: "New sender address: "
         case .suppression: "Suppress address (MANUAL): "
         case .dkimKey: "New DKIM key for domain: "
+        }
+    }
+}
+
+extension AddForm {
+    /// Why `text` is not acceptable for `kind`, or nil: the rules the store applies on commit
+    /// (`ControlPlaneRules`), run as the text is typed, so an accepted value is refused only for
+    /// a conflict.
+    public static func validate(_ kind: Kind, _ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return kind == .dkimKey ? "type a domain name" : "type an address" }
+        do {
+            switch kind {
+            case .sender: _ = try ControlPlaneRules.senderAddress(trimmed)
+            case .suppression: _ = try ControlPlaneRules.suppressionAddress(trimmed)
+            case .dkimKey: _ = try ControlPlaneRules.emailDomainName(trimmed, field: "domain")
+            }
+            return nil
+        } catch {
+            return error.message
         }
     }
 }
