@@ -27,6 +27,10 @@ struct ConsoleCommand: AsyncParsableCommand {
             throw ConfigurationErrorMessage("envoi console needs a terminal; use `envoi serve` to run headless")
         }
         let configuration = try global.resolve().configuration
+        // The log lives in the data directory: say "run envoi init" rather than "cannot open the log".
+        guard DataDirectory(path: configuration.dataDirectory).isPrepared else {
+            throw StoreError.notInitialised(configuration.dataDirectory)
+        }
         let logPath = configuration.dataDirectory + "/" + Self.logFileName
         let log = try ConsoleLog(path: logPath)
         let runtime = try Runtime(configuration: configuration, announce: { log.write($0) })

@@ -306,6 +306,13 @@ def test_signals_and_crashes_leave_the_terminal_restored(initialised, tmux, tmp_
     assert tmux.display("#{cursor_flag}") == "1", "the cursor is visible again"
 
 
+def test_console_on_an_uninitialised_directory_says_to_run_init(envoi, tmux, tmp_path):
+    tmux.start(console_command(envoi, status_file=tmp_path / "status"), width=80, height=24)
+    tmux.wait_for(r"no Envoi data in .*: run `envoi init` first")
+    tmux.wait_for(r"console exited with 3")
+    assert tmux.display("#{alternate_on}") == "0"
+
+
 def test_console_refuses_to_run_without_a_terminal(initialised):
     result = initialised.run("console")
     assert result.returncode == 1
