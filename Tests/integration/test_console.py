@@ -307,7 +307,7 @@ def test_signals_and_crashes_leave_the_terminal_restored(initialised, tmux, tmp_
 
 
 def test_console_on_an_uninitialised_directory_says_to_run_init(envoi, tmux, tmp_path):
-    tmux.start(console_command(envoi, status_file=tmp_path / "status"), width=80, height=24)
+    tmux.start(console_command(envoi, status_file=tmp_path / "status"), width=200, height=24)  # one line for the path
     tmux.wait_for(r"no Envoi data in .*: run `envoi init` first")
     tmux.wait_for(r"console exited with 3")
     assert tmux.display("#{alternate_on}") == "0"
