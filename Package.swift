@@ -140,6 +140,17 @@ let package = Package(
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         .target(name: "DNSResolver", dependencies: ["EnvoiCore", "CResolv"]),
         .target(name: "DkimService", dependencies: ["EnvoiCore", "DKIM", "DNSResolver", "EnvoiStore"]),
+        // The wide-character ncurses; NCURSES_WIDECHAR is defined in the shim (SwiftPM drops pkg-config -D flags).
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "Console",
+            dependencies: [
+                "EnvoiCore",
+                "CNcurses",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "envoi",
             dependencies: [
@@ -157,6 +168,7 @@ let package = Package(
                 "DkimService",
                 "MailMessage",
                 "Bounces",
+                "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -209,6 +221,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "EnvoiCore"], exclude: ["Snapshots"]),
         .testTarget(name: "DNSResolverTests", dependencies: ["DNSResolver", "EnvoiCore"]),
         .testTarget(name: "DkimServiceTests", dependencies: ["DkimService", "DKIM", "DNSResolver", "EnvoiStore", "EnvoiCore"]),
     ]

@@ -11,7 +11,8 @@ scripts/install-build-deps.sh
 # libmail-dkim-perl: Perl Mail::DKIM, the second independent verifier of Envoi's DKIM signatures.
 # bind9-utils: named-checkzone, BIND's own check that `envoi dkim zone` writes a loadable zone.
 # swaks and openssl: real SMTP clients for the submission tests.
-scripts/apt-install.sh e2fsprogs openssl swaks libmail-dkim-perl bind9-utils
+# tmux: the terminal that test_console.py drives `envoi console` in.
+scripts/apt-install.sh e2fsprogs openssl swaks libmail-dkim-perl bind9-utils tmux
 
 scripts/install-postfix.sh
 

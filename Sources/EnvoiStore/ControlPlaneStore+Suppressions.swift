@@ -46,10 +46,13 @@ extension ControlPlaneStore {
         let prefix = prefix?.lowercased() ?? ""
         return try read { db in
             let tenancy = try Self.tenancy(db).id
-            // The address range [prefix, prefix + U+10FFFF) keeps the unique index usable for the filter.
+            // The address range [prefix, prefix + U+10FFFF) keeps an index usable for the filter:
+            // the unique address index without a reason, `suppression_reason (reason, email_address)`
+            // with one (an `?4 IS NULL OR` test would make SQLite scan every row for a rare reason).
+            let reasonTest = reason == nil ? "?4 IS NULL" : "reason = ?4"
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM suppression
-                WHERE email_address >= ?1 AND email_address < ?2 AND (?3 IS NULL OR email_address > ?3) AND (?4 IS NULL OR reason = ?4)
+                WHERE \(reasonTest) AND email_address >= ?1 AND email_address < ?2 AND (?3 IS NULL OR email_address > ?3)
                 ORDER BY email_address LIMIT ?5
                 """, arguments: [prefix, prefix + "\u{10FFFF}", after, reason?.rawValue, limit + 1])
             let items = rows.prefix(limit).map { Suppression(row: $0, tenancy: tenancy) }

@@ -31,8 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Everything `serve` (and later `console`) runs in one process, as one `ServiceGroup` ordered so
-/// that shutdown stops intake first and drains the queue writer last.
+/// Everything `serve` and `console` run in one process, as one `ServiceGroup` ordered so that
+/// shutdown stops intake first and drains the queue writer last.
 struct Runtime {
     let configuration: EnvoiConfiguration
     let store: ControlPlaneStore
@@ -46,7 +46,9 @@ struct Runtime {
     let https: HTTPAPIServer
     let logger: Logger
 
-    init(configuration: EnvoiConfiguration) throws {
+    /// - Parameter announce: where the "… listening on …" lines go (standard output for `serve`;
+    ///   the console's log file, since the console owns the terminal).
+    init(configuration: EnvoiConfiguration, announce: @escaping @Sendable (String) -> Void = Runtime.announce) throws {
         self.configuration = configuration
         let directory = DataDirectory(path: configuration.dataDirectory)
         guard directory.isPrepared, FileManager.default.fileExists(atPath: directory.databasePath) else {
@@ -70,7 +72,7 @@ struct Runtime {
         self.feed = feed
         metrics = configuration.metricsListen.map { address in
             MetricsEndpoint(address: address, registry: registry, refresh: { _ = feed.snapshot() }) { bound in
-                Runtime.announce("metrics listening on \(bound.hostPort)")
+                announce("metrics listening on \(bound.hostPort)")
             }
         }
         let tlsFiles = try TLSFiles(configuration: configuration, directory: directory)
@@ -91,18 +93,20 @@ struct Runtime {
         let reports = returnPath.map { StoreReportIntake(store: store, returnPath: $0) }
         smtp = SMTPServer(configuration: listener, intake: intake, reports: reports, statistics: statistics, logger: logger) { address in
             smtpBound.set(address.hostPort)
-            Runtime.announce("smtp listening on \(address.hostPort)")
+            announce("smtp listening on \(address.hostPort)")
         }
         let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
                                        smtpSubmitEndpoint: { smtpBound.value })
         https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
                                   backend: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
                                   logger: logger) { address in
-            Runtime.announce("https listening on \(address.hostPort)")
+            announce("https listening on \(address.hostPort)")
         }
     }
 
-    func run() async throws {
+    /// Runs the services until SIGTERM or SIGINT, or until a service in `extra` (appended last,
+    /// so shut down first) asks the group to shut down by returning.
+    func run(adding extra: [ServiceGroupConfiguration.ServiceConfiguration] = []) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake)),
@@ -110,7 +114,7 @@ struct Runtime {
                                                            interval: .seconds(configuration.dkimCheckIntervalSeconds), logger: logger)),
                            .init(service: delivery)]
                     + (metrics.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
-                    + [.init(service: smtp), .init(service: https)],
+                    + [.init(service: smtp), .init(service: https)] + extra,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

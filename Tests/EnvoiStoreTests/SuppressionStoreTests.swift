@@ -55,3 +55,20 @@ import Testing
         }
     }
 }
+
+@Suite struct SuppressionSeedTests {
+    @Test func seededEntriesReadBackAsSuppressionsAndFilterByReasonThroughTheIndex() throws {
+        let f = try StoreFixture()
+        #expect(try f.store.seedSuppressions(count: 600) == 600)
+        #expect(try f.store.seedSuppressions(count: 10) == 0)
+        #expect(try f.store.suppressionCount() == 600)
+        let first = try f.store.suppressions(limit: 2).items
+        #expect(first.map(\.emailAddress) == ["user0000000@example0.org", "user0000001@example1.org"])
+        #expect(first[0].reason == .hardBounce && first[0].errorDetail?.contains("User unknown") == true)
+        #expect(first[0].timeCreated < Date())
+        let manual = try f.store.suppressions(prefix: "user00001", reason: .manual, limit: 100)
+        let expected = (100..<200).filter { $0 % 6 == 5 }.map { "user\(String(format: "%07d", $0))@example\($0 % 50).org" }
+        #expect(manual.items.map(\.emailAddress) == expected)
+        #expect(manual.items.allSatisfy { $0.reason == .manual && $0.emailAddress.hasPrefix("user00001") })
+    }
+}
