@@ -33,7 +33,7 @@ def obj(properties, required=()):
 
 
 TAGS = {"type": "object", "additionalProperties": string()}
-DEFINED_TAGS = {"type": "object", "additionalProperties": {"type": "object"}}
+DEFINED_TAGS = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": string()}}
 SENDER_STATES = ["CREATING", "ACTIVE", "NEEDS_ATTENTION", "INACTIVE", "FAILED", "DELETING", "DELETED", "UPDATING"]
 DKIM_STATES = ["ACTIVE", "CREATING", "DELETING", "DELETED", "FAILED", "INACTIVE", "NEEDS_ATTENTION", "UPDATING"]
 DOMAIN_STATES = ["ACTIVE", "CREATING", "DELETING", "DELETED", "FAILED", "UPDATING"]
@@ -61,6 +61,7 @@ schemas = {
                                      ["envelopeId", "suppressedRecipients"]),
     "CreateSenderDetails": obj({"compartmentId": string(), "emailAddress": string(), "emailIpPoolId": string(),
                                 "freeformTags": TAGS, "definedTags": DEFINED_TAGS}, ["compartmentId", "emailAddress"]),
+    "UpdateSenderDetails": obj({"emailIpPoolId": string(), "freeformTags": TAGS, "definedTags": DEFINED_TAGS}),
     "ApprovedSender": obj({"compartmentId": string(), "emailAddress": string(), "id": string(), "isSpf": {"type": "boolean"},
                            "lifecycleState": enum(*SENDER_STATES), "timeCreated": time(), "emailDomainId": string(),
                            "freeformTags": TAGS, "definedTags": DEFINED_TAGS}, ["compartmentId", "emailAddress", "id"]),
@@ -184,6 +185,8 @@ paths = {
     },
     "/20170907/senders/{senderId}": {
         "get": op("getSender", "Get an approved sender", 200, "ApprovedSender", parameters=[path("senderId")], headers=["etag"]),
+        "put": op("updateSender", "Replace an approved sender's tags", 200, "ApprovedSender",
+                  parameters=[path("senderId"), header("if-match")], body=json_body("UpdateSenderDetails"), headers=["etag"]),
         "delete": op("deleteSender", "Delete an approved sender", 204, parameters=[path("senderId"), header("if-match")]),
     },
     "/20170907/senders/{senderId}/actions/changeCompartment": {

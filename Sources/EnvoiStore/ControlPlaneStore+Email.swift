@@ -6,9 +6,11 @@ import GRDB
 extension ControlPlaneStore {
     // MARK: Email domains
 
-    public func createEmailDomain(name: String, compartment: OCID? = nil, description: String? = nil) throws -> EmailDomain {
+    public func createEmailDomain(name: String, compartment: OCID? = nil, description: String? = nil,
+                                  tags: ResourceTags = .none) throws -> EmailDomain {
         let domain = try ControlPlaneRules.emailDomainName(name)
         let description = try description.map { try ControlPlaneRules.description($0) }
+        let columns = try ControlPlaneRules.tags(tags).columns
         return try write { db in
             let compartmentID = try compartment ?? Self.tenancy(db).id
             _ = try Self.compartment(db, compartmentID)
@@ -18,10 +20,12 @@ extension ControlPlaneStore {
             let emailDomain = EmailDomain(id: .generate(.emailDomain), name: domain.value, compartmentId: compartmentID,
                                           description: description, timeCreated: now())
             try db.execute(sql: """
-                INSERT INTO email_domain (id, compartment_id, name, lifecycle_state, active_dkim_id, is_spf, domain_verification_status, description, time_created)
-                VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)
+                INSERT INTO email_domain (id, compartment_id, name, lifecycle_state, active_dkim_id, is_spf, domain_verification_status, description,
+                                          time_created, freeform_tags, defined_tags)
+                VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
                 """, arguments: [emailDomain.id.rawValue, compartmentID.rawValue, emailDomain.name, emailDomain.lifecycleState.rawValue,
-                                 emailDomain.isSpf, emailDomain.domainVerificationStatus.rawValue, description, emailDomain.timeCreated])
+                                 emailDomain.isSpf, emailDomain.domainVerificationStatus.rawValue, description, emailDomain.timeCreated,
+                                 columns.freeform, columns.defined])
             // Senders of this domain created before it now belong to it.
             try db.execute(sql: "UPDATE sender SET email_domain_id = ? WHERE lower(substr(email_address, instr(email_address, '@') + 1)) = ?",
                            arguments: [emailDomain.id.rawValue, domain.value])
@@ -110,8 +114,9 @@ extension ControlPlaneStore {
 
     /// Approves a sender address (or `@domain` wildcard, once that domain has an ACTIVE DKIM key)
     /// in a compartment; an address is unique in the tenancy.
-    public func createSender(email: String, compartment: OCID? = nil) throws -> Sender {
+    public func createSender(email: String, compartment: OCID? = nil, tags: ResourceTags = .none) throws -> Sender {
         let address = try ControlPlaneRules.senderAddress(email)
+        let columns = try ControlPlaneRules.tags(tags).columns
         return try write { db in
             let compartmentID = try compartment ?? Self.tenancy(db).id
             _ = try Self.compartment(db, compartmentID)
@@ -124,9 +129,10 @@ extension ControlPlaneStore {
             let sender = Sender(id: .generate(.sender), compartmentId: compartmentID, emailAddress: address.text,
                                 emailDomainId: domain?.id, isSpf: domain?.isSpf ?? false, timeCreated: now())
             try db.execute(sql: """
-                INSERT INTO sender (id, compartment_id, email_address, email_domain_id, is_spf, lifecycle_state, time_created) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO sender (id, compartment_id, email_address, email_domain_id, is_spf, lifecycle_state, time_created, freeform_tags, defined_tags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [sender.id.rawValue, compartmentID.rawValue, sender.emailAddress, sender.emailDomainId?.rawValue, sender.isSpf,
-                                 sender.lifecycleState.rawValue, sender.timeCreated])
+                                 sender.lifecycleState.rawValue, sender.timeCreated, columns.freeform, columns.defined])
             return Sender(row: try Self.fetch(db, "sender", .sender, sender.id))
         }
     }
@@ -140,6 +146,17 @@ extension ControlPlaneStore {
 
     public func sender(_ id: OCID) throws -> Sender {
         try read { db in Sender(row: try Self.fetch(db, "sender", .sender, id)) }
+    }
+
+    /// Replaces an approved sender's tags (the only thing about a sender that changes in place).
+    public func updateSender(_ id: OCID, tags: ResourceTags) throws -> Sender {
+        let columns = try ControlPlaneRules.tags(tags).columns
+        return try write { db in
+            _ = try Self.fetch(db, "sender", .sender, id)
+            try db.execute(sql: "UPDATE sender SET freeform_tags = ?, defined_tags = ? WHERE id = ?",
+                           arguments: [columns.freeform, columns.defined, id.rawValue])
+            return Sender(row: try Self.fetch(db, "sender", .sender, id))
+        }
     }
 
     /// Moves an approved sender to another compartment: from then on the policies of that

@@ -7,12 +7,18 @@ import GRDB
 /// written SUCCEEDED, with one log line, right after the operation's own transaction.
 extension ControlPlaneStore {
     /// Changes an email domain's description (nil keeps it).
-    public func updateEmailDomain(_ id: OCID, description: String?) throws -> EmailDomain {
+    /// Changes an email domain's description and tags (nil keeps each as it is).
+    public func updateEmailDomain(_ id: OCID, description: String?, tags: ResourceTags? = nil) throws -> EmailDomain {
         let description = try description.map { try ControlPlaneRules.description($0) }
+        let tags = try tags.map { try ControlPlaneRules.tags($0) }
         return try write { db in
             _ = try Self.fetch(db, "email_domain", .emailDomain, id)
             if let description {
                 try db.execute(sql: "UPDATE email_domain SET description = ? WHERE id = ?", arguments: [description, id.rawValue])
+            }
+            if let columns = tags?.columns {
+                try db.execute(sql: "UPDATE email_domain SET freeform_tags = ?, defined_tags = ? WHERE id = ?",
+                               arguments: [columns.freeform, columns.defined, id.rawValue])
             }
             return EmailDomain(row: try Self.fetch(db, "email_domain", .emailDomain, id))
         }

@@ -245,6 +245,15 @@ enum Migrations {
             // again (a redelivery after a crash), and `envoi mail` looks messages up by it.
             try db.execute(sql: "CREATE INDEX mailbox_queue_id ON mailbox(queue_id)")
         }
+        migrator.registerMigration("v6-tags") { db in
+            // freeformTags and definedTags of senders and email domains, as JSON objects.
+            try db.execute(sql: """
+                ALTER TABLE sender ADD COLUMN freeform_tags TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE sender ADD COLUMN defined_tags TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE email_domain ADD COLUMN freeform_tags TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE email_domain ADD COLUMN defined_tags TEXT NOT NULL DEFAULT '{}';
+                """)
+        }
         return migrator
     }
 }

@@ -59,7 +59,7 @@ extension EmailDomain {
                   activeDkimId: (row["active_dkim_id"] as String?).map(OCID.init(uncheckedRow:)),
                   isSpf: row["is_spf"],
                   domainVerificationStatus: DomainVerificationStatus(rawValue: row["domain_verification_status"]) ?? .none,
-                  description: row["description"], timeCreated: row["time_created"])
+                  description: row["description"], timeCreated: row["time_created"], tags: ResourceTags(row: row))
     }
 }
 
@@ -82,7 +82,24 @@ extension Sender {
                   emailAddress: row["email_address"],
                   emailDomainId: (row["email_domain_id"] as String?).map(OCID.init(uncheckedRow:)),
                   isSpf: row["is_spf"], lifecycleState: SenderLifecycleState(rawValue: row["lifecycle_state"]) ?? .failed,
-                  timeCreated: row["time_created"])
+                  timeCreated: row["time_created"], tags: ResourceTags(row: row))
+    }
+}
+
+extension ResourceTags {
+    /// The tags of a sender or email domain row (JSON columns, `{}` when none).
+    init(row: Row) {
+        let decoder = JSONDecoder()
+        self.init(freeform: (try? decoder.decode([String: String].self, from: Data((row["freeform_tags"] as String? ?? "{}").utf8))) ?? [:],
+                  defined: (try? decoder.decode([String: [String: String]].self, from: Data((row["defined_tags"] as String? ?? "{}").utf8))) ?? [:])
+    }
+
+    /// The two JSON columns, keys sorted so that equal tags are stored equally.
+    var columns: (freeform: String, defined: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (String(decoding: (try? encoder.encode(freeform)) ?? Data("{}".utf8), as: UTF8.self),
+                String(decoding: (try? encoder.encode(defined)) ?? Data("{}".utf8), as: UTF8.self))
     }
 }
 

@@ -54,9 +54,11 @@ extension StoreControlPlane: TenancyDirectory {
 }
 
 extension StoreControlPlane: SenderStore {
-    public func createSender(email: String, compartment: OCID) async throws -> Sender {
-        try await run { try $0.createSender(email: email, compartment: compartment) }
+    public func createSender(email: String, compartment: OCID, tags: ResourceTags) async throws -> Sender {
+        try await run { try $0.createSender(email: email, compartment: compartment, tags: tags) }
     }
+
+    public func updateSender(_ id: OCID, tags: ResourceTags) async throws -> Sender { try await run { try $0.updateSender(id, tags: tags) } }
 
     public func sender(_ id: OCID) async throws -> Sender { try await run { try $0.sender(id) } }
     public func senders(_ query: SenderQuery) async throws -> ListPage<Sender> { try await run { try $0.senders(query) } }
@@ -75,9 +77,9 @@ extension StoreControlPlane: SuppressionStore {
 }
 
 extension StoreControlPlane: EmailDomainStore {
-    public func createEmailDomain(name: String, compartment: OCID, description: String?) async throws -> (EmailDomain, WorkRequest) {
+    public func createEmailDomain(name: String, compartment: OCID, description: String?, tags: ResourceTags) async throws -> (EmailDomain, WorkRequest) {
         try await run { store in try store.atomically {
-            let domain = try store.createEmailDomain(name: name, compartment: compartment, description: description)
+            let domain = try store.createEmailDomain(name: name, compartment: compartment, description: description, tags: tags)
             let request = try store.recordWorkRequest(.createEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                       action: .created, resource: domain.id, entityUri: Self.uri(domain.id),
                                                       log: "Created email domain \(domain.name)")
@@ -88,9 +90,9 @@ extension StoreControlPlane: EmailDomainStore {
     public func emailDomain(_ id: OCID) async throws -> EmailDomain { try await run { try $0.emailDomain(id) } }
     public func emailDomains(_ query: EmailDomainQuery) async throws -> ListPage<EmailDomain> { try await run { try $0.emailDomains(query) } }
 
-    public func updateEmailDomain(_ id: OCID, description: String?) async throws -> (EmailDomain, WorkRequest) {
+    public func updateEmailDomain(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (EmailDomain, WorkRequest) {
         try await run { store in try store.atomically {
-            let domain = try store.updateEmailDomain(id, description: description)
+            let domain = try store.updateEmailDomain(id, description: description, tags: tags)
             let request = try store.recordWorkRequest(.updateEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                       action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
                                                       log: "Updated email domain \(domain.name)")

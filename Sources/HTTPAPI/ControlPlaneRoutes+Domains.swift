@@ -9,14 +9,14 @@ extension ControlPlaneRoutes {
         var domainVerificationId: String?
         var description: String?
         var freeformTags: [String: String]?
-        var definedTags: [String: AnyJSON]?
+        var definedTags: [String: [String: String]]?
     }
 
     struct UpdateEmailDomainDetails: Decodable {
         var domainVerificationId: String?
         var description: String?
         var freeformTags: [String: String]?
-        var definedTags: [String: AnyJSON]?
+        var definedTags: [String: [String: String]]?
     }
 
     func registerEmailDomains(on router: Router<APIRequestContext>) {
@@ -25,10 +25,10 @@ extension ControlPlaneRoutes {
             let details = try JSONCoding.decode(CreateEmailDomainDetails.self, from: context.body)
             let name = try Self.requiredAttribute(details.name, "name")
             let compartment = try Self.compartmentAttribute(details.compartmentId)
-            try Self.refuseTags(freeform: details.freeformTags, defined: details.definedTags)
             if details.domainVerificationId != nil { throw APIError.invalid("Invalid value for domainVerificationId: domain verification is not supported") }
             try Self.require(caller, .manage, in: compartment)
-            let (domain, request) = try await backend.createEmailDomain(name: name, compartment: compartment, description: details.description)
+            let (domain, request) = try await backend.createEmailDomain(name: name, compartment: compartment, description: details.description,
+                                                                        tags: Self.tags(freeform: details.freeformTags, defined: details.definedTags))
             return try Self.resource(EmailDomainJSON(domain), status: .accepted, workRequest: request.id)
         }
         router.get("/20170907/emailDomains/:emailDomainId") { _, context in
@@ -49,10 +49,11 @@ extension ControlPlaneRoutes {
         router.put("/20170907/emailDomains/:emailDomainId") { request, context in
             let domain = try await visibleDomain(context, .manage)
             let details = try JSONCoding.decode(UpdateEmailDomainDetails.self, from: context.body)
-            try Self.refuseTags(freeform: details.freeformTags, defined: details.definedTags)
             if details.domainVerificationId != nil { throw APIError.invalid("Invalid value for domainVerificationId: domain verification is not supported") }
             try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))
-            let (_, workRequest) = try await backend.updateEmailDomain(domain.id, description: details.description)
+            let tags = details.freeformTags == nil && details.definedTags == nil
+                ? nil : Self.tags(freeform: details.freeformTags, defined: details.definedTags, keeping: domain.tags)
+            let (_, workRequest) = try await backend.updateEmailDomain(domain.id, description: details.description, tags: tags)
             return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
         }
         router.post("/20170907/emailDomains/:emailDomainId/actions/changeCompartment") { request, context in

@@ -8,7 +8,13 @@ extension ControlPlaneRoutes {
         var emailAddress: String?
         var emailIpPoolId: String?
         var freeformTags: [String: String]?
-        var definedTags: [String: AnyJSON]?
+        var definedTags: [String: [String: String]]?
+    }
+
+    struct UpdateSenderDetails: Decodable {
+        var emailIpPoolId: String?
+        var freeformTags: [String: String]?
+        var definedTags: [String: [String: String]]?
     }
 
     struct CreateSuppressionDetails: Decodable {
@@ -22,10 +28,18 @@ extension ControlPlaneRoutes {
             let details = try JSONCoding.decode(CreateSenderDetails.self, from: context.body)
             let compartment = try Self.compartmentAttribute(details.compartmentId)
             let email = try Self.requiredAttribute(details.emailAddress, "emailAddress")
-            try Self.refuseTags(freeform: details.freeformTags, defined: details.definedTags)
             if details.emailIpPoolId != nil { throw APIError.invalid("Invalid value for emailIpPoolId: IP pools are not supported") }
             try Self.require(caller, .manage, in: compartment)
-            return try Self.resource(SenderJSON(try await backend.createSender(email: email, compartment: compartment)))
+            let tags = Self.tags(freeform: details.freeformTags, defined: details.definedTags)
+            return try Self.resource(SenderJSON(try await backend.createSender(email: email, compartment: compartment, tags: tags)))
+        }
+        router.put("/20170907/senders/:senderId") { request, context in
+            let sender = try await visibleSender(context, .manage)
+            let details = try JSONCoding.decode(UpdateSenderDetails.self, from: context.body)
+            if details.emailIpPoolId != nil { throw APIError.invalid("Invalid value for emailIpPoolId: IP pools are not supported") }
+            try Self.checkIfMatch(request, etag: try Self.etag(SenderJSON(sender)))
+            let tags = Self.tags(freeform: details.freeformTags, defined: details.definedTags, keeping: sender.tags)
+            return try Self.resource(SenderJSON(try await backend.updateSender(sender.id, tags: tags)))
         }
         router.get("/20170907/senders/:senderId") { _, context in
             let sender = try await visibleSender(context, .read)

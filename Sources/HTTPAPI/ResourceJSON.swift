@@ -1,8 +1,8 @@
 import EnvoiCore
 import Foundation
 
-// The JSON shapes of the control plane (spec/OCI-API.md §4.2), field for field. Envoi keeps no
-// tags, so `freeformTags` and `definedTags` are always empty objects.
+// The JSON shapes of the control plane (spec/OCI-API.md §4.2), field for field. Senders and email
+// domains keep their tags; DKIM keys keep none, so theirs are always empty objects.
 
 /// `Sender` (and `SenderSummary`, which omits `isSpf` and `emailDomainId`).
 struct SenderJSON: Encodable {
@@ -24,6 +24,8 @@ struct SenderJSON: Encodable {
         lifecycleState = sender.lifecycleState.rawValue
         timeCreated = sender.timeCreated
         emailDomainId = summary ? nil : sender.emailDomainId?.rawValue
+        freeformTags = sender.tags.freeform
+        definedTags = sender.tags.defined
     }
 }
 
@@ -78,6 +80,8 @@ struct EmailDomainJSON: Encodable {
         domainVerificationStatus = summary ? nil : domain.domainVerificationStatus.rawValue
         description = domain.description
         timeCreated = domain.timeCreated
+        freeformTags = domain.tags.freeform
+        definedTags = domain.tags.defined
     }
 }
 

@@ -78,8 +78,17 @@ import Testing
             let missing = try await client.signed(fixture.adminKey, .post, "/20170907/emailDomains", json: #"{"compartmentId":"\#(fixture.tenancy)"}"#)
             #expect(missing.code == "MissingParameter" && missing.message == "Required attribute name cannot be empty or null")
             let tags = try await client.signed(fixture.adminKey, .post, "/20170907/emailDomains",
-                                               json: #"{"compartmentId":"\#(fixture.tenancy)","name":"a.example","freeformTags":{"k":"v"}}"#)
-            #expect(tags.code == "InvalidParameter" && tags.message == "Invalid value for freeformTags: tags are not supported")
+                                               json: #"{"compartmentId":"\#(fixture.tenancy)","name":"a.example","freeformTags":{"a b":"v"}}"#)
+            #expect(tags.code == "InvalidParameter" && tags.message == #"freeformTags: the key "a b" contains a space, a dot or a control character"#)
+            let tagged = try await client.signed(fixture.adminKey, .post, "/20170907/emailDomains",
+                                                 json: #"{"compartmentId":"\#(fixture.tenancy)","name":"b.example","freeformTags":{"team":"mail"},"definedTags":{"Ops":{"CostCenter":"42"}}}"#)
+            #expect(tagged.status == .accepted)
+            let domainID = tagged.object["id"] as! String
+            let retagged = try await client.signed(fixture.adminKey, .put, "/20170907/emailDomains/\(domainID)", json: #"{"freeformTags":{"team":"ops"}}"#)
+            #expect(retagged.status == .accepted)
+            let fetched = try await client.signed(fixture.adminKey, .get, "/20170907/emailDomains/\(domainID)")
+            #expect(fetched.object["freeformTags"] as? [String: String] == ["team": "ops"])
+            #expect(fetched.object["definedTags"] as? [String: [String: String]] == ["Ops": ["CostCenter": "42"]], "kept when not given")
             let badState = try await client.signed(fixture.adminKey, .get, "/20170907/emailDomains?compartmentId=\(fixture.tenancy)&lifecycleState=NEEDS_ATTENTION")
             #expect(badState.code == "InvalidParameter")
             let badType = try await client.signed(fixture.adminKey, .get, "/20170907/workRequests?compartmentId=\(fixture.tenancy)&operationType=NOPE")

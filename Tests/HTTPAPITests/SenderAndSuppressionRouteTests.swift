@@ -69,6 +69,31 @@ import Testing
         }
     }
 
+    @Test func senderTagsAreKeptAndReplacedByUpdate() async throws {
+        let fixture = try APIFixture()
+        try await fixture.withClient { client in
+            let created = try await client.signed(fixture.adminKey, .post, "/20170907/senders", json: """
+                {"compartmentId":"\(fixture.tenancy)","emailAddress":"tagged@example.com","freeformTags":{"app":"billing"},"definedTags":{"Ops":{"Owner":"ana"}}}
+                """)
+            #expect(created.status == .ok)
+            #expect(created.object["freeformTags"] as? [String: String] == ["app": "billing"])
+            let id = created.object["id"] as! String
+            let stale = try await client.signed(fixture.adminKey, .put, "/20170907/senders/\(id)", json: #"{"freeformTags":{}}"#, extra: [.ifMatch: "0123"])
+            #expect(stale.status == .preconditionFailed)
+            let updated = try await client.signed(fixture.adminKey, .put, "/20170907/senders/\(id)", json: #"{"freeformTags":{"app":"invoices"}}"#,
+                                                  extra: [.ifMatch: created.headers[.eTag]!])
+            #expect(updated.status == .ok && updated.headers[.eTag] != created.headers[.eTag])
+            #expect(updated.object["freeformTags"] as? [String: String] == ["app": "invoices"])
+            #expect(updated.object["definedTags"] as? [String: [String: String]] == ["Ops": ["Owner": "ana"]])
+            let listed = try await client.signed(fixture.adminKey, .get, "/20170907/senders?compartmentId=\(fixture.tenancy)")
+            #expect(listed.array.first?["freeformTags"] as? [String: String] == ["app": "invoices"])
+            let tooMany = Dictionary(uniqueKeysWithValues: (0...64).map { ("k\($0)", "v") })
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: ["freeformTags": tooMany]), as: UTF8.self)
+            let refused = try await client.signed(fixture.adminKey, .put, "/20170907/senders/\(id)", json: json)
+            #expect(refused.code == "InvalidParameter" && refused.message == "tags: more than 64 tags")
+        }
+    }
+
     @Test func changeCompartmentMovesASenderOnlyBetweenCompartmentsTheCallerManages() async throws {
         let fixture = try APIFixture()
         let team = try fixture.store.createCompartment(name: "team")

@@ -111,6 +111,22 @@ def test_sdk_and_cli_move_senders_and_domains_between_compartments(api, initiali
     assert email.get_sender(sender.data.id).data.compartment_id == tenancy
 
 
+def test_sdk_and_cli_keep_tags_of_senders_and_domains(api):
+    email, tenancy = api.email, api.key.tenancy
+    sender = email.create_sender(oci.email.models.CreateSenderDetails(
+        compartment_id=tenancy, email_address="tags@example.com", freeform_tags={"app": "billing"},
+        defined_tags={"Ops": {"Owner": "ana"}})).data
+    assert sender.freeform_tags == {"app": "billing"} and sender.defined_tags == {"Ops": {"Owner": "ana"}}
+    updated = email.update_sender(sender.id, oci.email.models.UpdateSenderDetails(freeform_tags={"app": "invoices"})).data
+    assert updated.freeform_tags == {"app": "invoices"} and updated.defined_tags == {"Ops": {"Owner": "ana"}}
+    api.cli("email", "sender", "update", "--sender-id", sender.id, "--freeform-tags", '{"app": "cli"}', "--force")
+    assert email.get_sender(sender.id).data.freeform_tags == {"app": "cli"}
+    domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(
+        compartment_id=tenancy, name="tags.example.com", freeform_tags={"team": "mail"})).data
+    email.update_email_domain(domain.id, oci.email.models.UpdateEmailDomainDetails(freeform_tags={"team": "ops"}))
+    assert email.get_email_domain(domain.id).data.freeform_tags == {"team": "ops"}
+
+
 def test_sdk_manages_dkim_keys(api):
     email, tenancy = api.email, api.key.tenancy
     domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="dkim.example.com")).data

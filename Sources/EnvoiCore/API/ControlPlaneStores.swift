@@ -17,7 +17,9 @@ public protocol CallerDirectory: Sendable {
 
 /// Approved senders.
 public protocol SenderStore: Sendable {
-    func createSender(email: String, compartment: OCID) async throws -> Sender
+    func createSender(email: String, compartment: OCID, tags: ResourceTags) async throws -> Sender
+    /// Replaces the sender's tags.
+    func updateSender(_ id: OCID, tags: ResourceTags) async throws -> Sender
     func sender(_ id: OCID) async throws -> Sender
     func senders(_ query: SenderQuery) async throws -> ListPage<Sender>
     func deleteSender(_ id: OCID) async throws
@@ -36,11 +38,11 @@ public protocol SuppressionStore: Sendable {
 
 /// Email domains; every change is recorded as a SUCCEEDED work request.
 public protocol EmailDomainStore: Sendable {
-    func createEmailDomain(name: String, compartment: OCID, description: String?) async throws -> (EmailDomain, WorkRequest)
+    func createEmailDomain(name: String, compartment: OCID, description: String?, tags: ResourceTags) async throws -> (EmailDomain, WorkRequest)
     func emailDomain(_ id: OCID) async throws -> EmailDomain
     func emailDomains(_ query: EmailDomainQuery) async throws -> ListPage<EmailDomain>
-    /// Changes the description (nil leaves it as it is).
-    func updateEmailDomain(_ id: OCID, description: String?) async throws -> (EmailDomain, WorkRequest)
+    /// Changes the description and the tags (nil leaves each as it is).
+    func updateEmailDomain(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (EmailDomain, WorkRequest)
     func deleteEmailDomain(_ id: OCID) async throws -> WorkRequest
     /// Moves the domain and its DKIM keys to `compartment` (changeCompartment).
     func moveEmailDomain(_ id: OCID, to compartment: OCID) async throws -> (EmailDomain, WorkRequest)

@@ -11,10 +11,12 @@ public struct EmailDomain: Sendable, Codable, Equatable {
     public var domainVerificationStatus: DomainVerificationStatus
     public var description: String?
     public var timeCreated: Date
+    public var tags: ResourceTags
 
     public init(id: OCID, name: String, compartmentId: OCID, lifecycleState: EmailDomainLifecycleState = .active,
                 activeDkimId: OCID? = nil, isSpf: Bool = false, domainVerificationStatus: DomainVerificationStatus = .none,
-                description: String? = nil, timeCreated: Date) {
+                description: String? = nil, timeCreated: Date, tags: ResourceTags = .none) {
+        self.tags = tags
         self.id = id
         self.name = name
         self.compartmentId = compartmentId
@@ -82,9 +84,11 @@ public struct Sender: Sendable, Codable, Equatable {
     public var isSpf: Bool
     public var lifecycleState: SenderLifecycleState
     public var timeCreated: Date
+    public var tags: ResourceTags
 
     public init(id: OCID, compartmentId: OCID, emailAddress: String, emailDomainId: OCID? = nil, isSpf: Bool = false,
-                lifecycleState: SenderLifecycleState = .active, timeCreated: Date) {
+                lifecycleState: SenderLifecycleState = .active, timeCreated: Date, tags: ResourceTags = .none) {
+        self.tags = tags
         self.id = id
         self.compartmentId = compartmentId
         self.emailAddress = emailAddress
