@@ -254,6 +254,13 @@ enum Migrations {
                 ALTER TABLE email_domain ADD COLUMN defined_tags TEXT NOT NULL DEFAULT '{}';
                 """)
         }
+        migrator.registerMigration("v7-locks") { db in
+            // Resource locks of senders and email domains, as JSON arrays.
+            try db.execute(sql: """
+                ALTER TABLE sender ADD COLUMN locks TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE email_domain ADD COLUMN locks TEXT NOT NULL DEFAULT '[]';
+                """)
+        }
         return migrator
     }
 }

@@ -59,7 +59,8 @@ extension EmailDomain {
                   activeDkimId: (row["active_dkim_id"] as String?).map(OCID.init(uncheckedRow:)),
                   isSpf: row["is_spf"],
                   domainVerificationStatus: DomainVerificationStatus(rawValue: row["domain_verification_status"]) ?? .none,
-                  description: row["description"], timeCreated: row["time_created"], tags: ResourceTags(row: row))
+                  description: row["description"], timeCreated: row["time_created"], tags: ResourceTags(row: row),
+                  locks: ResourceLock.decoded(row["locks"]))
     }
 }
 
@@ -82,7 +83,25 @@ extension Sender {
                   emailAddress: row["email_address"],
                   emailDomainId: (row["email_domain_id"] as String?).map(OCID.init(uncheckedRow:)),
                   isSpf: row["is_spf"], lifecycleState: SenderLifecycleState(rawValue: row["lifecycle_state"]) ?? .failed,
-                  timeCreated: row["time_created"], tags: ResourceTags(row: row))
+                  timeCreated: row["time_created"], tags: ResourceTags(row: row),
+                  locks: ResourceLock.decoded(row["locks"]))
+    }
+}
+
+extension ResourceLock {
+    /// The locks of a sender or email domain row (a JSON array column).
+    static func decoded(_ text: String?) -> [ResourceLock] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return (try? decoder.decode([ResourceLock].self, from: Data((text ?? "[]").utf8))) ?? []
+    }
+
+    /// The JSON array column for `locks`.
+    static func encoded(_ locks: [ResourceLock]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(locks), as: UTF8.self)
     }
 }
 

@@ -66,6 +66,14 @@ extension StoreControlPlane: SenderStore {
     public func moveSender(_ id: OCID, to compartment: OCID) async throws -> Sender { try await run { try $0.moveSender(id, to: compartment) } }
 }
 
+extension StoreControlPlane: LockStore {
+    public func addLock(_ type: ResourceLock.Kind, to id: OCID, compartment: OCID?, relatedResourceId: String?, message: String?) async throws {
+        try await run { try $0.addLock(type, to: id, compartment: compartment, relatedResourceId: relatedResourceId, message: message) }
+    }
+
+    public func removeLock(_ type: ResourceLock.Kind, from id: OCID) async throws { try await run { try $0.removeLock(type, from: id) } }
+}
+
 extension StoreControlPlane: SuppressionStore {
     public func addSuppression(email: String) async throws -> Suppression {
         try await run { try $0.addSuppression(email: email, reason: .manual) }

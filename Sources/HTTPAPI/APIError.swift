@@ -17,6 +17,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let notFound = ErrorCode("NotFound")
     public static let conflict = ErrorCode("Conflict")
     public static let incorrectState = ErrorCode("IncorrectState")
+    public static let lockConflict = ErrorCode("LockConflict")
     public static let noEtagMatch = ErrorCode("NoEtagMatch")
     public static let requestEntityTooLarge = ErrorCode("RequestEntityTooLarge")
     public static let tooManyRequests = ErrorCode("TooManyRequests")

@@ -51,6 +51,7 @@ extension ControlPlaneRoutes {
             let details = try JSONCoding.decode(UpdateEmailDomainDetails.self, from: context.body)
             if details.domainVerificationId != nil { throw APIError.invalid("Invalid value for domainVerificationId: domain verification is not supported") }
             try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))
+            try Self.checkLocks(domain.locks, request, deleting: false)
             let tags = details.freeformTags == nil && details.definedTags == nil
                 ? nil : Self.tags(freeform: details.freeformTags, defined: details.definedTags, keeping: domain.tags)
             let (_, workRequest) = try await backend.updateEmailDomain(domain.id, description: details.description, tags: tags)
@@ -60,15 +61,21 @@ extension ControlPlaneRoutes {
             let domain = try await visibleDomain(context, .manage)
             let compartment = try Self.destination(context, try context.requireCaller())
             try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))
+            try Self.checkLocks(domain.locks, request, deleting: false)
             let (_, workRequest) = try await backend.moveEmailDomain(domain.id, to: compartment)
             return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
         }
         router.delete("/20170907/emailDomains/:emailDomainId") { request, context in
             let domain = try await visibleDomain(context, .manage)
             try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))
+            try Self.checkLocks(domain.locks, request, deleting: true)
             let workRequest = try await backend.deleteEmailDomain(domain.id)
             return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
         }
+        registerLocks(on: router, base: "/20170907/emailDomains/:emailDomainId", resource: { context in
+            let domain = try await visibleDomain(context, .manage)
+            return (domain.id, try Self.etag(EmailDomainJSON(domain)))
+        }, answer: { id in try Self.resource(EmailDomainJSON(try await backend.emailDomain(id))) })
     }
 
     private func visibleDomain(_ context: APIRequestContext, _ verb: PolicyStatement.Verb) async throws -> EmailDomain {

@@ -38,6 +38,7 @@ extension ControlPlaneRoutes {
             let details = try JSONCoding.decode(UpdateSenderDetails.self, from: context.body)
             if details.emailIpPoolId != nil { throw APIError.invalid("Invalid value for emailIpPoolId: IP pools are not supported") }
             try Self.checkIfMatch(request, etag: try Self.etag(SenderJSON(sender)))
+            try Self.checkLocks(sender.locks, request, deleting: false)
             let tags = Self.tags(freeform: details.freeformTags, defined: details.definedTags, keeping: sender.tags)
             return try Self.resource(SenderJSON(try await backend.updateSender(sender.id, tags: tags)))
         }
@@ -63,15 +64,25 @@ extension ControlPlaneRoutes {
             let sender = try await visibleSender(context, .manage)
             let compartment = try Self.destination(context, try context.requireCaller())
             try Self.checkIfMatch(request, etag: try Self.etag(SenderJSON(sender)))
+            try Self.checkLocks(sender.locks, request, deleting: false)
             _ = try await backend.moveSender(sender.id, to: compartment)
             return JSONCoding.empty(status: .ok)
         }
         router.delete("/20170907/senders/:senderId") { request, context in
             let sender = try await visibleSender(context, .manage)
             try Self.checkIfMatch(request, etag: try Self.etag(SenderJSON(sender)))
+            try Self.checkLocks(sender.locks, request, deleting: true)
             try await backend.deleteSender(sender.id)
             return JSONCoding.empty()
         }
+        registerSenderLocks(on: router)
+    }
+
+    private func registerSenderLocks(on router: Router<APIRequestContext>) {
+        registerLocks(on: router, base: "/20170907/senders/:senderId", resource: { context in
+            let sender = try await visibleSender(context, .manage)
+            return (sender.id, try Self.etag(SenderJSON(sender)))
+        }, answer: { id in try Self.resource(SenderJSON(try await backend.sender(id))) })
     }
 
     private func visibleSender(_ context: APIRequestContext, _ verb: PolicyStatement.Verb) async throws -> Sender {

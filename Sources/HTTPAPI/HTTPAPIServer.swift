@@ -10,6 +10,7 @@ import ServiceLifecycle
 
 /// Everything the control plane routes need from the store.
 public typealias ControlPlaneBackend = CallerDirectory & SenderStore & SuppressionStore & EmailDomainStore & DkimStore & WorkRequestStore
+    & LockStore
     & CredentialStore & SubmissionLedger & TenancyDirectory
 
 /// The HTTPS API's named settings, each with its default.

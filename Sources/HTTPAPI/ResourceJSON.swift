@@ -4,6 +4,23 @@ import Foundation
 // The JSON shapes of the control plane (spec/OCI-API.md §4.2), field for field. Senders and email
 // domains keep their tags; DKIM keys keep none, so theirs are always empty objects.
 
+/// `ResourceLock`.
+struct ResourceLockJSON: Encodable {
+    var type: String
+    var compartmentId: String
+    var relatedResourceId: String?
+    var message: String?
+    var timeCreated: Date
+
+    init(_ lock: ResourceLock) {
+        type = lock.type.rawValue
+        compartmentId = lock.compartmentId.rawValue
+        relatedResourceId = lock.relatedResourceId
+        message = lock.message
+        timeCreated = lock.timeCreated
+    }
+}
+
 /// `Sender` (and `SenderSummary`, which omits `isSpf` and `emailDomainId`).
 struct SenderJSON: Encodable {
     var compartmentId: String
@@ -15,6 +32,7 @@ struct SenderJSON: Encodable {
     var emailDomainId: String?
     var freeformTags: [String: String] = [:]
     var definedTags: [String: [String: String]] = [:]
+    var locks: [ResourceLockJSON] = []
 
     init(_ sender: Sender, summary: Bool = false) {
         compartmentId = sender.compartmentId.rawValue
@@ -26,6 +44,7 @@ struct SenderJSON: Encodable {
         emailDomainId = summary ? nil : sender.emailDomainId?.rawValue
         freeformTags = sender.tags.freeform
         definedTags = sender.tags.defined
+        locks = sender.locks.map(ResourceLockJSON.init)
     }
 }
 
@@ -69,6 +88,7 @@ struct EmailDomainJSON: Encodable {
     var timeCreated: Date
     var freeformTags: [String: String] = [:]
     var definedTags: [String: [String: String]] = [:]
+    var locks: [ResourceLockJSON] = []
 
     init(_ domain: EmailDomain, summary: Bool = false) {
         name = domain.name
@@ -82,6 +102,7 @@ struct EmailDomainJSON: Encodable {
         timeCreated = domain.timeCreated
         freeformTags = domain.tags.freeform
         definedTags = domain.tags.defined
+        locks = domain.locks.map(ResourceLockJSON.init)
     }
 }
 

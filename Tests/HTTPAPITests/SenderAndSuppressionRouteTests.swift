@@ -94,6 +94,35 @@ import Testing
         }
     }
 
+    @Test func locksRefuseWhatTheyForbidUnlessOverridden() async throws {
+        let fixture = try APIFixture()
+        let sender = try fixture.store.createSender(email: "locked@example.com")
+        try await fixture.withClient { client in
+            let base = "/20170907/senders/\(sender.id)"
+            let locked = try await client.signed(fixture.adminKey, .post, "\(base)/actions/addLock", json: #"{"type":"DELETE","message":"prod"}"#)
+            #expect(locked.status == .ok)
+            let locks = locked.object["locks"] as? [[String: Any]]
+            #expect(locks?.count == 1 && locks?.first?["type"] as? String == "DELETE" && locks?.first?["compartmentId"] as? String == fixture.tenancy.rawValue)
+            let twice = try await client.signed(fixture.adminKey, .post, "\(base)/actions/addLock", json: #"{"type":"DELETE"}"#)
+            #expect(twice.status == .conflict)
+            let refused = try await client.signed(fixture.adminKey, .delete, base)
+            #expect(refused.status == .conflict && refused.code == "LockConflict")
+            #expect(refused.message == "The resource has a DELETE lock: prod. Remove the lock or set isLockOverride")
+            // A DELETE lock lets changes through; a FULL lock does not.
+            #expect(try await client.signed(fixture.adminKey, .put, base, json: #"{"freeformTags":{"a":"b"}}"#).status == .ok)
+            _ = try await client.signed(fixture.adminKey, .post, "\(base)/actions/addLock", json: #"{"type":"FULL"}"#)
+            let update = try await client.signed(fixture.adminKey, .put, base, json: #"{"freeformTags":{"a":"c"}}"#)
+            #expect(update.status == .conflict && update.code == "LockConflict")
+            #expect(try await client.signed(fixture.adminKey, .put, "\(base)?isLockOverride=true", json: #"{"freeformTags":{"a":"c"}}"#).status == .ok)
+            let badType = try await client.signed(fixture.adminKey, .post, "\(base)/actions/removeLock", json: #"{"type":"SOME"}"#)
+            #expect(badType.code == "InvalidParameter" && badType.message == "Invalid value for type: expected one of FULL, DELETE")
+            _ = try await client.signed(fixture.adminKey, .post, "\(base)/actions/removeLock", json: #"{"type":"FULL"}"#)
+            let unlocked = try await client.signed(fixture.adminKey, .post, "\(base)/actions/removeLock", json: #"{"type":"DELETE"}"#)
+            #expect((unlocked.object["locks"] as? [Any])?.isEmpty == true)
+            #expect(try await client.signed(fixture.adminKey, .delete, base).status == .noContent)
+        }
+    }
+
     @Test func changeCompartmentMovesASenderOnlyBetweenCompartmentsTheCallerManages() async throws {
         let fixture = try APIFixture()
         let team = try fixture.store.createCompartment(name: "team")

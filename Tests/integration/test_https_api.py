@@ -127,6 +127,24 @@ def test_sdk_and_cli_keep_tags_of_senders_and_domains(api):
     assert email.get_email_domain(domain.id).data.freeform_tags == {"team": "ops"}
 
 
+def test_sdk_locks_senders_and_domains(api):
+    email, tenancy = api.email, api.key.tenancy
+    sender = email.create_sender(oci.email.models.CreateSenderDetails(compartment_id=tenancy, email_address="lock@example.com")).data
+    locked = email.add_sender_lock(sender.id, oci.email.models.AddLockDetails(type="DELETE", message="keep")).data
+    assert [(lock.type, lock.message) for lock in locked.locks] == [("DELETE", "keep")]
+    with pytest.raises(oci.exceptions.ServiceError) as refused:
+        email.delete_sender(sender.id)
+    assert refused.value.status == 409 and refused.value.code == "LockConflict"
+    email.delete_sender(sender.id, is_lock_override=True)
+    domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="lock.example.com")).data
+    email.add_email_domain_lock(domain.id, oci.email.models.AddLockDetails(type="FULL"))
+    with pytest.raises(oci.exceptions.ServiceError) as full:
+        email.update_email_domain(domain.id, oci.email.models.UpdateEmailDomainDetails(description="x"))
+    assert full.value.status == 409 and full.value.code == "LockConflict"
+    assert email.remove_email_domain_lock(domain.id, oci.email.models.RemoveLockDetails(type="FULL")).data.locks == []
+    email.delete_email_domain(domain.id)
+
+
 def test_sdk_manages_dkim_keys(api):
     email, tenancy = api.email, api.key.tenancy
     domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="dkim.example.com")).data

@@ -48,6 +48,14 @@ public protocol EmailDomainStore: Sendable {
     func moveEmailDomain(_ id: OCID, to compartment: OCID) async throws -> (EmailDomain, WorkRequest)
 }
 
+/// Resource locks on approved senders and email domains.
+public protocol LockStore: Sendable {
+    /// Adds a lock of `type` to the sender or email domain `id` (a second of one type: conflict).
+    func addLock(_ type: ResourceLock.Kind, to id: OCID, compartment: OCID?, relatedResourceId: String?, message: String?) async throws
+    /// Removes the lock of `type` from the sender or email domain `id`.
+    func removeLock(_ type: ResourceLock.Kind, from id: OCID) async throws
+}
+
 /// Work requests of domain operations.
 public protocol WorkRequestStore: Sendable {
     func workRequest(_ id: OCID) async throws -> WorkRequest

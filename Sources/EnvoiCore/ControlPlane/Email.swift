@@ -12,11 +12,13 @@ public struct EmailDomain: Sendable, Codable, Equatable {
     public var description: String?
     public var timeCreated: Date
     public var tags: ResourceTags
+    public var locks: [ResourceLock]
 
     public init(id: OCID, name: String, compartmentId: OCID, lifecycleState: EmailDomainLifecycleState = .active,
                 activeDkimId: OCID? = nil, isSpf: Bool = false, domainVerificationStatus: DomainVerificationStatus = .none,
-                description: String? = nil, timeCreated: Date, tags: ResourceTags = .none) {
+                description: String? = nil, timeCreated: Date, tags: ResourceTags = .none, locks: [ResourceLock] = []) {
         self.tags = tags
+        self.locks = locks
         self.id = id
         self.name = name
         self.compartmentId = compartmentId
@@ -85,10 +87,12 @@ public struct Sender: Sendable, Codable, Equatable {
     public var lifecycleState: SenderLifecycleState
     public var timeCreated: Date
     public var tags: ResourceTags
+    public var locks: [ResourceLock]
 
     public init(id: OCID, compartmentId: OCID, emailAddress: String, emailDomainId: OCID? = nil, isSpf: Bool = false,
-                lifecycleState: SenderLifecycleState = .active, timeCreated: Date, tags: ResourceTags = .none) {
+                lifecycleState: SenderLifecycleState = .active, timeCreated: Date, tags: ResourceTags = .none, locks: [ResourceLock] = []) {
         self.tags = tags
+        self.locks = locks
         self.id = id
         self.compartmentId = compartmentId
         self.emailAddress = emailAddress
