@@ -29,6 +29,14 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         public var maxAge: Int
         public var workers: Int
         public var hold: Bool
+        /// `delivery.direct_tls = require`.
+        public var directTLSRequired: Bool
+        public var directVerify: Bool
+        public var directPort: Int
+        /// Messages per SMTP connection (`delivery.connection_reuse_limit`).
+        public var connectionReuseLimit: Int
+        /// Seconds an idle SMTP connection is kept (`delivery.connection_idle_time`).
+        public var connectionIdleTime: Int
     }
 
     /// The SMTP listeners' named limits (seconds for times).
@@ -78,7 +86,10 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                                     relayVerify: value(.deliveryRelayVerify) == "true", relayUsername: optional(.deliveryRelayUsername),
                                     relayPassword: optional(.deliveryRelayPassword), retryInitial: number(.deliveryRetryInitial),
                                     retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers),
-                                    hold: value(.deliveryHold) == "true")
+                                    hold: value(.deliveryHold) == "true", directTLSRequired: value(.deliveryDirectTLS) == "require",
+                                    directVerify: value(.deliveryDirectVerify) == "true", directPort: number(.deliveryDirectPort),
+                                    connectionReuseLimit: number(.deliveryConnectionReuseLimit),
+                                    connectionIdleTime: number(.deliveryConnectionIdleTime))
         dnsTimeoutSeconds = Int(value(.dnsTimeout))!
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
