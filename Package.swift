@@ -107,6 +107,7 @@ let package = Package(
                 "DKIM",
                 "SMTPProtocol",
                 "SMTPClient",
+                "DNSResolver",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -158,7 +159,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EnvoiCore"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "EnvoiCore", "DNSResolver", "SMTPProtocol"]),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
