@@ -127,7 +127,11 @@ struct Runtime {
                                                            verifyCertificate: settings.relayVerify, credentials: credentials,
                                                            hostname: configuration.smtp.hostname, pool: poolLimits(settings)))
         case .direct:
-            throw ConfigurationErrorMessage("delivery.mode = direct is not available yet (it needs MX lookups); use capture or relay")
+            let settings = configuration.delivery
+            return try DirectTransport(
+                configuration: .init(hostname: configuration.smtp.hostname, tlsPolicy: settings.directTLSRequired ? .required : .opportunistic,
+                                     verifyCertificate: settings.directVerify, port: settings.directPort, pool: poolLimits(settings)),
+                lookup: DNSResolver(configuration: configuration))
         }
     }
 
