@@ -114,6 +114,7 @@ let package = Package(
                 "DKIM",
                 "SMTPProtocol",
                 "SMTPClient",
+                "DNSResolver",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -180,7 +181,7 @@ let package = Package(
         .testTarget(name: "EnvoiCoreTests", dependencies: ["EnvoiCore"]),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "EnvoiCore", "Bounces", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Delivery", "EnvoiCore", "Bounces", "DNSResolver", "SMTPProtocol", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "EnvoiCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "EnvoiCore"]),

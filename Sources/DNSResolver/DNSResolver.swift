@@ -108,6 +108,15 @@ public struct DNSResolver: Sendable {
     }
 }
 
+/// The capability of asking DNS one question. Direct delivery depends on this rather than on
+/// ``DNSResolver`` itself, so that its MX logic is tested against a table of answers.
+public protocol DNSLookup: Sendable {
+    /// The response to `name`/`type` (NXDOMAIN and empty answers included), or why none came.
+    func query(_ name: String, _ type: DNSRecordType) async throws(DNSResolverError) -> DNSResponse
+}
+
+extension DNSResolver: DNSLookup {}
+
 /// Turns `dns.resolver`'s `host:port` into a socket address for glibc's resolver.
 enum ServerAddress {
     /// Resolves `hostPort` numerically when it is an address literal, through the system

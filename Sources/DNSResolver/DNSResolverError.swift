@@ -19,7 +19,8 @@ public struct DNSResolverError: Error, Hashable, Sendable, CustomStringConvertib
 
     private init(_ code: Code) { self.code = code }
 
-    static func timedOut(server: String, seconds: Int) -> Self { Self(.timedOut(server: server, seconds: seconds)) }
+    /// No answer from `server` within `seconds` (public so that test doubles can fail like a resolver).
+    public static func timedOut(server: String, seconds: Int) -> Self { Self(.timedOut(server: server, seconds: seconds)) }
     static func connectionRefused(server: String) -> Self { Self(.connectionRefused(server: server)) }
     static func serverAnswered(server: String, _ rcode: DNSResponseCode) -> Self { Self(.serverAnswered(server: server, rcode)) }
     static func noUsableAnswer(server: String, errno: Int32) -> Self { Self(.noUsableAnswer(server: server, errno: errno)) }

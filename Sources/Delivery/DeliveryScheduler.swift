@@ -69,6 +69,7 @@ public final class DeliveryScheduler: Service, Sendable {
                 group.addTask { await self.work() }
             }
             group.addTask { await self.housekeeping() }
+            group.addTask { await self.transport.maintain(until: { Task.isShuttingDownGracefully || Task.isCancelled }) }
         }
     }
 

@@ -9,6 +9,15 @@ public protocol Transport: Sendable {
     /// Delivers one signed message to `recipients` (all of one destination) and says what
     /// happened to each.
     func deliver(_ message: [UInt8], job: DeliveryJob, recipients: [String], dkimSelector: String?) async -> TransportResult
+
+    /// Upkeep while the scheduler runs (closing idle pooled connections); returns once `stop()`
+    /// is true, having released what it holds.
+    func maintain(until stop: @escaping @Sendable () -> Bool) async
+}
+
+extension Transport {
+    /// Nothing to keep up.
+    public func maintain(until stop: @escaping @Sendable () -> Bool) async {}
 }
 
 /// What a transport reports for one attempt.

@@ -93,6 +93,10 @@ public struct SMTPClientConnection: Sendable {
         try? await channel.closeFuture.get()
     }
 
+    /// True while the connection is up: false once the server hung up (an idle 421 or a closed
+    /// socket), so that a pooled connection is not handed out dead.
+    public var isOpen: Bool { channel.isActive }
+
     /// Closes the connection without QUIT; a message in flight fails as a closed connection.
     public func close() {
         channel.close(promise: nil)

@@ -41,6 +41,17 @@ public struct SMTPClientTLSConfiguration: Sendable {
         self.serverHostname = Self.isIPAddress(host) ? nil : host
     }
 
+    private init(context: NIOSSLContext, serverHostname: String?) {
+        self.context = context
+        self.serverHostname = serverHostname
+    }
+
+    /// The same trust store for connections to another `host`: direct delivery talks to many MX
+    /// hosts, and loading the trust roots once per host name would cost more than the handshake.
+    public func forServer(_ host: String) -> SMTPClientTLSConfiguration {
+        SMTPClientTLSConfiguration(context: context, serverHostname: Self.isIPAddress(host) ? nil : host)
+    }
+
     /// The handler that runs the client side of the handshake.
     func makeHandler() throws -> NIOSSLClientHandler {
         try NIOSSLClientHandler(context: context, serverHostname: serverHostname)

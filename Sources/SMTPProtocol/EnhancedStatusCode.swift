@@ -58,6 +58,16 @@ public struct EnhancedStatusCode: Hashable, Sendable, CustomStringConvertible {
     public static let deliveryNotAuthorized = Self(known: 4, 7, 1)
     /// 5.5.1: invalid command.
     public static let invalidCommand = Self(known: 5, 5, 1)
+    /// 4.4.3: directory server failure — DNS could not be asked or did not answer (RFC 3463 §3.5).
+    public static let directoryServerFailure = Self(known: 4, 4, 3)
+    /// 4.4.4: unable to route — the destination's hosts have no address (RFC 3463 §3.5).
+    public static let unableToRoute = Self(known: 4, 4, 4)
+    /// 4.7.10: encryption needed — TLS is required toward this host (RFC 5248's registry).
+    public static let encryptionNeeded = Self(known: 4, 7, 10)
+    /// 5.1.2: bad destination system address — the domain does not exist (RFC 3463 §3.2).
+    public static let badDestinationSystem = Self(known: 5, 1, 2)
+    /// 5.1.10: the recipient's domain has a null MX (RFC 7505 §4.2).
+    public static let nullMX = Self(known: 5, 1, 10)
     /// 5.5.2: syntax error.
     public static let syntaxError = Self(known: 5, 5, 2)
     /// 5.5.4: invalid command arguments.

@@ -25,6 +25,10 @@ public struct SMTPClientConfiguration: Hashable, Sendable {
     public var allowsAuthenticationWithoutTLS: Bool
     /// Whether to pipeline MAIL, RCPT and DATA when the server offers PIPELINING (RFC 2920).
     public var usesPipelining: Bool
+    /// Whether every message after the first on a connection starts with RSET, even after a
+    /// completed transaction: a reused connection is checked alive and cleared of any state the
+    /// last transaction left, as Postfix's connection cache does (RFC 5321 §4.1.1.5).
+    public var resetsBetweenMessages: Bool
     /// The longest reply line accepted, CRLF included (see ``SMTPReplyParser``).
     public var maximumReplyLineLength: Int
     /// The most lines in one reply.
@@ -37,6 +41,7 @@ public struct SMTPClientConfiguration: Hashable, Sendable {
         credentials: SMTPClientCredentials? = nil,
         allowsAuthenticationWithoutTLS: Bool = false,
         usesPipelining: Bool = true,
+        resetsBetweenMessages: Bool = false,
         maximumReplyLineLength: Int = 2048,
         maximumReplyLineCount: Int = 128
     ) {
@@ -45,6 +50,7 @@ public struct SMTPClientConfiguration: Hashable, Sendable {
         self.credentials = credentials
         self.allowsAuthenticationWithoutTLS = allowsAuthenticationWithoutTLS
         self.usesPipelining = usesPipelining
+        self.resetsBetweenMessages = resetsBetweenMessages
         self.maximumReplyLineLength = maximumReplyLineLength
         self.maximumReplyLineCount = maximumReplyLineCount
     }

@@ -75,6 +75,16 @@ public struct SMTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         return nil
     }
 
+    /// True when the session failed for want of TLS: STARTTLS not offered or refused, or the
+    /// handshake failed. Under a `required` policy that is what the sender is told.
+    public var isTLSFailure: Bool {
+        switch code {
+        case .tlsNotOffered, .tlsFailed: true
+        case .unexpectedReply(let stage, _): stage == .startTLS
+        default: false
+        }
+    }
+
     /// True when trying again later may succeed: 4yz replies, refusals of steps that do not judge
     /// the message (AUTH, RSET) and every failure of the connection; false for 5yz replies to
     /// the greeting, EHLO, STARTTLS and the transaction, and for messages this server can never

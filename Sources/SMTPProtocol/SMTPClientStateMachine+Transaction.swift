@@ -181,6 +181,7 @@ extension SMTPClientStateMachine {
 
     private mutating func finish(_ transaction: Transaction) -> Action {
         state = .ready
+        if configuration.resetsBetweenMessages { needsReset = true }
         return .deliver(transaction.result())
     }
 

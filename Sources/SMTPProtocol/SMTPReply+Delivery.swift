@@ -32,4 +32,31 @@ extension SMTPReply {
         permanent ? SMTPReply(code: .transactionFailed, enhancedStatusCode: .permanentOther, text: error)
             : SMTPReply(code: .localError, enhancedStatusCode: .badConnection, text: error)
     }
+
+    /// `451 4.7.10 No TLS with <host>: <error>`: the TLS policy says require and the host did
+    /// not give TLS; the message stays queued rather than leave in clear.
+    public static func encryptionRequired(by remote: String, error: String) -> SMTPReply {
+        SMTPReply(code: .localError, enhancedStatusCode: .encryptionNeeded, text: "No TLS with \(remote): \(error)")
+    }
+
+    /// `556 5.1.10 Recipient domain <domain> has a null MX` (RFC 7505 §4.2): it accepts no mail.
+    public static func nullMX(_ domain: String) -> SMTPReply {
+        SMTPReply(code: .domainDoesNotAcceptMail, enhancedStatusCode: .nullMX, text: "Recipient domain \(domain) has a null MX (RFC 7505)")
+    }
+
+    /// `550 5.1.2 Recipient domain <domain> does not exist`: DNS answered NXDOMAIN, or the domain
+    /// has neither MX nor address records (RFC 5321 §5.1).
+    public static func noSuchDomain(_ domain: String, reason: String) -> SMTPReply {
+        SMTPReply(code: .mailboxUnavailable, enhancedStatusCode: .badDestinationSystem, text: "Recipient domain \(domain) \(reason)")
+    }
+
+    /// `451 4.4.4 No address for the mail exchangers of <domain>`.
+    public static func noRoute(to domain: String) -> SMTPReply {
+        SMTPReply(code: .localError, enhancedStatusCode: .unableToRoute, text: "No address for the mail exchangers of \(domain)")
+    }
+
+    /// `451 4.4.3 DNS lookup for <domain> failed: <error>`: try again later.
+    public static func dnsFailure(for domain: String, error: String) -> SMTPReply {
+        SMTPReply(code: .localError, enhancedStatusCode: .directoryServerFailure, text: "DNS lookup for \(domain) failed: \(error)")
+    }
 }

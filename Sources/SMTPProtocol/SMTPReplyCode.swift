@@ -68,8 +68,10 @@ public struct SMTPReplyCode: RawRepresentable, Hashable, Sendable, CustomStringC
     public static let accessDenied = Self(530)
     /// 535: authentication credentials invalid (RFC 4954 §6).
     public static let authenticationFailed = Self(535)
-    /// 550: requested action not taken, mailbox unavailable.
+    /// 550: mailbox or destination unavailable; the action was not taken (RFC 5321 §4.2.2).
     public static let mailboxUnavailable = Self(550)
+    /// 556: the domain does not accept mail (RFC 7505 §4.2, its null MX).
+    public static let domainDoesNotAcceptMail = Self(556)
     /// 552: requested mail action aborted, exceeded storage allocation.
     public static let exceededStorageAllocation = Self(552)
     /// 553: mailbox name not allowed.

@@ -136,12 +136,21 @@ struct Runtime {
             case "opportunistic": .opportunistic
             default: .required
             }
-            return RelayTransport(configuration: .init(host: relay.host, port: relay.port, tlsPolicy: policy, caFile: settings.relayCAFile,
-                                                       verifyCertificate: settings.relayVerify, credentials: credentials,
-                                                       hostname: configuration.smtp.hostname))
+            return try RelayTransport(configuration: .init(host: relay.host, port: relay.port, tlsPolicy: policy, caFile: settings.relayCAFile,
+                                                           verifyCertificate: settings.relayVerify, credentials: credentials,
+                                                           hostname: configuration.smtp.hostname, pool: poolLimits(settings)))
         case .direct:
-            throw ConfigurationErrorMessage("delivery.mode = direct is not available yet (it needs MX lookups); use capture or relay")
+            let settings = configuration.delivery
+            return try DirectTransport(
+                configuration: .init(hostname: configuration.smtp.hostname, tlsPolicy: settings.directTLSRequired ? .required : .opportunistic,
+                                     verifyCertificate: settings.directVerify, port: settings.directPort, pool: poolLimits(settings)),
+                lookup: DNSResolver(configuration: configuration))
         }
+    }
+
+    /// `delivery.connection_reuse_limit` and `delivery.connection_idle_time`.
+    static func poolLimits(_ settings: EnvoiConfiguration.DeliverySettings) -> SMTPConnectionPool<ContinuousClock>.Limits {
+        .init(maximumMessages: settings.connectionReuseLimit, idleTime: .seconds(settings.connectionIdleTime))
     }
 
     static func deliveryConfiguration(_ settings: EnvoiConfiguration.DeliverySettings) -> DeliveryScheduler.Configuration {

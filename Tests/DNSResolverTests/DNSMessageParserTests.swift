@@ -66,6 +66,28 @@ struct DNSMessageParserTests {
         #expect(response.records(ofType: .a).count == 1)
     }
 
+    @Test("a null MX (RFC 7505: preference 0, the root as exchange) reads as an empty exchange; MX with a compressed exchange")
+    func nullAndCompressedExchangers() throws {
+        var message = MessageBuilder(answers: 2)
+        message.question("example.org", type: 15)
+        message.answer(owner: MessageBuilder.pointer(12), type: 15, rdata: [0, 0, 0])
+        // "mx1" + a pointer to the question's "example.org" (offset 12).
+        message.answer(owner: MessageBuilder.pointer(12), type: 15, rdata: [0x01, 0x00] + MessageBuilder.name("mx1").dropLast() + MessageBuilder.pointer(12))
+        let response = try DNSMessageParser.parse(message.bytes)
+        #expect(response.answers.map(\.data) == [.mx(preference: 0, exchange: ""), .mx(preference: 256, exchange: "mx1.example.org")])
+        #expect(response.answers.map(\.name) == ["example.org", "example.org"])
+    }
+
+    @Test("MX RDATA too short for a preference and a name is refused, as are A and AAAA of the wrong length", arguments: [
+        (UInt16(15), [UInt8]([0, 10])), (UInt16(1), [UInt8]([127, 0, 0])), (UInt16(28), [UInt8](repeating: 0, count: 15)),
+    ])
+    func shortAddressData(type: UInt16, rdata: [UInt8]) {
+        var message = MessageBuilder(answers: 1)
+        message.question("example.org", type: type)
+        message.answer(owner: MessageBuilder.pointer(12), type: type, rdata: rdata)
+        #expect(throws: DNSResolverError.self) { try DNSMessageParser.parse(message.bytes) }
+    }
+
     @Test("NXDOMAIN with no answers is a response, not an error")
     func nameError() throws {
         var message = MessageBuilder(rcode: 3, answers: 0)

@@ -109,6 +109,25 @@ import Testing
         #expect(throws: ConfigurationError.self) { try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["smtp.lisen": "x"]) }
     }
 
+    @Test func directDeliveryAndConnectionReuseKeysAreTypedAndChecked() throws {
+        let defaults = try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: [:]).configuration.delivery
+        #expect(!defaults.directTLSRequired && !defaults.directVerify && defaults.directPort == 25)
+        #expect(defaults.connectionReuseLimit == 100 && defaults.connectionIdleTime == 5)
+        let set = try EnvoiConfiguration.resolve(file: nil, environment: ["ENVOI_DELIVERY_DIRECT_PORT": "2525"], flags: [
+            "delivery.mode": "direct", "delivery.direct_tls": "require", "delivery.direct_verify": "true",
+            "delivery.connection_reuse_limit": "1", "delivery.connection_idle_time": "30",
+        ]).configuration
+        #expect(set.deliveryMode == .direct)
+        #expect(set.delivery.directTLSRequired && set.delivery.directVerify && set.delivery.directPort == 2525)
+        #expect(set.delivery.connectionReuseLimit == 1 && set.delivery.connectionIdleTime == 30)
+        for (key, value) in [("delivery.direct_tls", "none"), ("delivery.direct_verify", "yes"), ("delivery.direct_port", "0"),
+                             ("delivery.direct_port", "65536"), ("delivery.connection_reuse_limit", "0"), ("delivery.connection_idle_time", "x")] {
+            #expect(throws: ConfigurationError.self, "\(key) = \(value)") {
+                try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: [key: value])
+            }
+        }
+    }
+
     @Test func everyKeyHasAnEnvironmentNameAndAValidDefault() {
         for key in ConfigurationKey.all where key.path != "data_dir" {
             #expect(key.problem(with: key.defaultValue) == nil, "default of \(key.path)")

@@ -55,6 +55,26 @@ private let messages = [ClientConversation.twoRecipients, ClientConversation.mes
         ])
     }
 
+    @Test("with resetsBetweenMessages every message after the first starts with RSET, pipelined with MAIL or before it",
+          arguments: [true, false])
+    func resetBetweenMessages(pipelined: Bool) {
+        var configuration = ClientConversation.configuration
+        configuration.resetsBetweenMessages = true
+        configuration.usesPipelining = pipelined
+        let first = pipelined ? ["250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n"] : ["250 2.1.0 Ok\r\n", "250 2.1.5 Ok\r\n", "354 go\r\n"]
+        let second = pipelined ? ["250 2.0.0 Ok\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n"]
+            : ["250 2.0.0 Ok\r\n", "250 2.1.0 Ok\r\n", "250 2.1.5 Ok\r\n", "354 go\r\n"]
+        let script = setup + first + ["250 2.0.0 Ok: queued as m1\r\n"] + second + ["250 2.0.0 Ok: queued as m2\r\n", "221 2.0.0 Bye\r\n"]
+        let transcript = ScriptedServer.run(script, messages: [ClientConversation.message, ClientConversation.message], chunkSize: 100_000,
+                                            configuration: configuration)
+        let sent = transcript.filter { $0.hasPrefix("C: ") && $0 != content }.dropFirst(setupTranscript.count - 1)
+        #expect(Array(sent) == (pipelined
+            ? ["C: \(mail)|RCPT TO:<bob@example.org>|DATA", "C: RSET|\(mail)|RCPT TO:<bob@example.org>|DATA", "C: QUIT"]
+            : ["C: \(mail)", "C: RCPT TO:<bob@example.org>", "C: DATA", "C: RSET", "C: \(mail)", "C: RCPT TO:<bob@example.org>",
+               "C: DATA", "C: QUIT"]))
+        #expect(transcript.filter { $0.hasPrefix("deliver:") }.count == 2)
+    }
+
     @Test("the server hanging up mid-transaction fails the message as transient; after QUIT it is the normal end")
     func hangUp() {
         let midTransaction = ScriptedServer.run(setup + ["250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n"],

@@ -129,6 +129,23 @@ public struct ConfigurationKey: Sendable {
     public static let deliveryWorkers = count("delivery", "workers", 8,
         "Deliveries in flight at once in this process (each destination also has its own slow-start window).")
 
+    public static let deliveryDirectTLS = ConfigurationKey(
+        section: "delivery", name: "direct_tls", defaultValue: "opportunistic",
+        summary: "TLS toward MX hosts in direct mode: opportunistic (STARTTLS when offered) or require (no TLS: deferred, next MX tried).",
+        check: { ["opportunistic", "require"].contains($0) ? nil : "expected opportunistic or require" })
+    public static let deliveryDirectVerify = ConfigurationKey(
+        section: "delivery", name: "direct_verify", defaultValue: "false",
+        summary: "Verify MX hosts' certificates against the system roots and the MX name (false: encrypt without authenticating, RFC 7435).",
+        check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
+    public static let deliveryDirectPort = ConfigurationKey(
+        section: "delivery", name: "direct_port", defaultValue: "25",
+        summary: "Port of every MX host in direct mode; change it only for tests (a receiver on 127.0.0.x:PORT).",
+        check: { Int($0).map { (1...65_535).contains($0) } == true ? nil : "expected a port from 1 to 65535" })
+    public static let deliveryConnectionReuseLimit = count("delivery", "connection_reuse_limit", 100,
+        "Messages one SMTP connection to a relay or MX host carries before it is closed (1: no reuse).")
+    public static let deliveryConnectionIdleTime = count("delivery", "connection_idle_time", 5,
+        "Seconds an SMTP connection waits, idle, for the next message to the same host before QUIT.")
+
     public static let deliveryHold = ConfigurationKey(
         section: "delivery", name: "hold", defaultValue: "false",
         summary: "Hold the queue: accept and commit mail but deliver nothing until restarted with false (as Postfix's defer_transports).",
@@ -150,7 +167,9 @@ public struct ConfigurationKey: Sendable {
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
-        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryHold, deliveryReturnPathDomain, deliverySoftBounceLimit, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
+        deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryDirectTLS, deliveryDirectVerify, deliveryDirectPort,
+        deliveryConnectionReuseLimit, deliveryConnectionIdleTime, deliveryHold, deliveryReturnPathDomain, deliverySoftBounceLimit,
+        limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
         dkimCheckInterval, spfInclude,
     ]
 

@@ -33,6 +33,14 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         public var returnPathDomain: String?
         /// `delivery.soft_bounce_limit`.
         public var softBounceLimit: Int
+        /// `delivery.direct_tls = require`.
+        public var directTLSRequired: Bool
+        public var directVerify: Bool
+        public var directPort: Int
+        /// Messages per SMTP connection (`delivery.connection_reuse_limit`).
+        public var connectionReuseLimit: Int
+        /// Seconds an idle SMTP connection is kept (`delivery.connection_idle_time`).
+        public var connectionIdleTime: Int
     }
 
     /// The SMTP listeners' named limits (seconds for times).
@@ -84,7 +92,11 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                                     retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers),
                                     hold: value(.deliveryHold) == "true",
                                     returnPathDomain: optional(.deliveryReturnPathDomain)?.lowercased(),
-                                    softBounceLimit: number(.deliverySoftBounceLimit))
+                                    softBounceLimit: number(.deliverySoftBounceLimit),
+                                    directTLSRequired: value(.deliveryDirectTLS) == "require",
+                                    directVerify: value(.deliveryDirectVerify) == "true", directPort: number(.deliveryDirectPort),
+                                    connectionReuseLimit: number(.deliveryConnectionReuseLimit),
+                                    connectionIdleTime: number(.deliveryConnectionIdleTime))
         dnsTimeoutSeconds = Int(value(.dnsTimeout))!
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
