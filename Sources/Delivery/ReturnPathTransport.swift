@@ -20,6 +20,9 @@ public struct ReturnPathTransport: Transport {
 
     public func destination(of recipient: String) -> String { inner.destination(of: recipient) }
 
+    /// The inner transport's upkeep (its pooled connections) goes on under the wrapper.
+    public func maintain(until stop: @escaping @Sendable () -> Bool) async { await inner.maintain(until: stop) }
+
     public func deliver(_ message: [UInt8], job: DeliveryJob, recipients: [String], dkimSelector: String?) async -> TransportResult {
         var outcomes: [String: DeliveryOutcome] = [:]
         var remoteHost: String?

@@ -10,6 +10,11 @@ import Testing
 /// `550` for recipients whose local part starts with "bounce".
 final class RecordingTransport: Transport {
     let calls = Mutex<[(sender: String, recipients: [String])]>([])
+    let maintained = Mutex(false)
+
+    func maintain(until stop: @escaping @Sendable () -> Bool) async {
+        maintained.withLock { $0 = true }
+    }
 
     func destination(of recipient: String) -> String { "sink" }
 
@@ -47,6 +52,12 @@ final class RecordingTransport: Transport {
         #expect(result.outcomes == ["a@example.org": .relayed(status: "250 ok"), "bounce@example.org": .bounced(status: "550 5.1.1 gone")])
         #expect(result.remoteHost == "sink:25")
         #expect(transport.destination(of: "a@example.org") == "sink")
+    }
+
+    @Test func theInnerTransportsUpkeepRunsUnderTheWrapper() async {
+        let inner = RecordingTransport()
+        await ReturnPathTransport(wrapping: inner, returnPath: returnPath).maintain(until: { true })
+        #expect(inner.maintained.withLock { $0 }, "pooled connections would never be closed when idle")
     }
 
     @Test func aJobWhoseQueueIDEnvoiDidNotMakeKeepsItsSender() async {
