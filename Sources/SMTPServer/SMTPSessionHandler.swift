@@ -35,6 +35,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             run(machine.connectionRefused(.tooManyConnections), context)
         } else {
             holdsConnectionSlot = true
+            shared.logger.debug("smtp session opened", metadata: ["client": .string(clientAddress)])
             run(machine.connected(), context)
         }
         context.fireChannelActive()
@@ -105,10 +106,15 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 guard !throttled(context) else { return }
                 let intake = shared.intake
                 perform(context, { await intake.authenticate(username: username, password: password) }) { handler, submitter in
+                    // Outcome and user only: the username a client typed may be a mistyped
+                    // password, and the password or its base64 never reaches a log (SECURITY.md).
                     if let submitter {
                         handler.submitter = submitter
+                        handler.shared.logger.debug("smtp auth accepted", metadata: [
+                            "client": .string(handler.clientAddress), "user": .string(submitter.userId.rawValue)])
                         return handler.machine.credentialsVerified(userID: submitter.userId.rawValue)
                     }
+                    handler.shared.logger.debug("smtp auth refused", metadata: ["client": .string(handler.clientAddress)])
                     handler.shared.guard.recordFailure(handler.clientAddress)
                     return handler.machine.credentialsRejected()
                 }

@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.resolve().configuration
+        LogBootstrap.install(level: configuration.logLevel)
         let runtime = try Runtime(configuration: configuration)
         try await runtime.run()
     }
@@ -52,7 +53,7 @@ struct Runtime {
             throw StoreError.notInitialised(directory.path)
         }
         var logger = Logger(label: "envoi")
-        logger.logLevel = .info
+        logger.logLevel = Logger.Level(configuration.logLevel)
         self.logger = logger
         let registry = PrometheusCollectorRegistry()
         statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))

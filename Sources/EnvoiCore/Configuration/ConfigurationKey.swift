@@ -138,6 +138,11 @@ public struct ConfigurationKey: Sendable {
         summary: "Enforce the tenancy's send limits (true); false only counts usage (to measure what enforcing costs).",
         check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
 
+    public static let logLevel = ConfigurationKey(
+        section: "log", name: "level", defaultValue: LogLevel.info.rawValue,
+        summary: "Least severe log messages `serve` writes to standard error: trace, debug, info, notice, warning, error or critical.",
+        check: { LogLevel(rawValue: $0) == nil ? "expected one of " + LogLevel.allCases.map(\.rawValue).joined(separator: ", ") : nil })
+
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
@@ -145,7 +150,7 @@ public struct ConfigurationKey: Sendable {
         httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
         deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryHold, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
-        dkimCheckInterval, spfInclude,
+        dkimCheckInterval, spfInclude, logLevel,
     ]
 
     /// Keys whose values are secrets: `config show` prints `***` for them.

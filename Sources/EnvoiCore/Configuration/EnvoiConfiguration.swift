@@ -52,6 +52,9 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     /// The domain customers' SPF records include (`spf.include`).
     public var spfInclude: DomainName
 
+    /// The least severe log level `serve` writes (`log.level`).
+    public var logLevel: LogLevel
+
     /// Builds the typed value from checked text values keyed by path.
     init(values: [String: String]) {
         func value(_ key: ConfigurationKey) -> String { values[key.path] ?? key.defaultValue }
@@ -83,12 +86,19 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
         spfInclude = DomainName(value(.spfInclude))!
+        logLevel = LogLevel(rawValue: value(.logLevel))!
     }
 }
 
 /// How accepted mail leaves Envoi.
 public enum DeliveryMode: String, Sendable, CaseIterable {
     case capture, relay, direct
+}
+
+/// The severities of swift-log, by name (EnvoiCore does not depend on swift-log; the executable
+/// maps each case to `Logger.Level`).
+public enum LogLevel: String, Sendable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
 }
 
 /// Which DNS resolver Envoi asks.
