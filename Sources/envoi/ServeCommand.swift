@@ -86,7 +86,7 @@ struct Runtime {
             Runtime.announce("smtp listening on \(address.hostPort)")
         }
         let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
-                                       smtpSubmitEndpoint: { smtpBound.value })
+                                       smtpSubmitEndpoint: { smtpBound.value }, bodyTimeout: configuration.httpsBodyTimeout)
         https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
                                   backend: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
                                   logger: logger) { address in

@@ -38,6 +38,8 @@ public struct ConfigurationKey: Sendable {
         check: { HostPort(parsing: $0) == nil ? "expected host:port" : nil })
     public static let httpsRequestsPerSecond = count("https", "requests_per_second", 100,
         "Requests per second one API key may make (burst: the same number); beyond: 429 TooManyRequests.")
+    public static let httpsBodyTimeout = count("https", "body_timeout", 30,
+        "Seconds a request body may take to arrive in full (a slow-body client gets 408 RequestTimeout and is disconnected).")
     public static let metricsListen = ConfigurationKey(
         section: "metrics", name: "listen", defaultValue: "",
         summary: "Prometheus /metrics listener, host:port; empty turns it off.",
@@ -147,7 +149,7 @@ public struct ConfigurationKey: Sendable {
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
-        httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
+        httpsListen, httpsRequestsPerSecond, httpsBodyTimeout, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
         deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryHold, limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
         dkimCheckInterval, spfInclude, logLevel,

@@ -6,6 +6,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var httpsListen: HostPort
     /// Requests per second one API key may make (`https.requests_per_second`).
     public var httpsRequestsPerSecond: Int
+    /// Seconds a request body may take to arrive (`https.body_timeout`).
+    public var httpsBodyTimeout: Int
     public var metricsListen: HostPort?
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
@@ -63,6 +65,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         smtpListen = value(.smtpListen).split(separator: ",").compactMap { HostPort(parsing: String($0)) }
         httpsListen = HostPort(parsing: value(.httpsListen))!
         httpsRequestsPerSecond = Int(value(.httpsRequestsPerSecond))!
+        httpsBodyTimeout = Int(value(.httpsBodyTimeout))!
         metricsListen = optional(.metricsListen).flatMap(HostPort.init(parsing:))
         tlsCertificatePath = optional(.tlsCertificate)
         tlsKeyPath = optional(.tlsKey)
