@@ -6,6 +6,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "envoi", targets: ["envoi"]),
+        // The pure parsers, for the libFuzzer package in Fuzz/ (it depends on this one by path).
+        .library(name: "SMTPProtocol", targets: ["SMTPProtocol"]),
+        .library(name: "MailMessage", targets: ["MailMessage"]),
+        .library(name: "DKIM", targets: ["DKIM"]),
+        .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

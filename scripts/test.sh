@@ -8,4 +8,10 @@ export LANG=C.UTF-8
 scripts/install-test-deps.sh
 swift build --build-tests
 swift test --skip-build
+# libFuzzer (Fuzz/, scripts/fuzz.sh) only on request: its cold release + ASan build of the
+# parsers' dependencies (NIO, Hummingbird, crypto) alone takes far over 6 minutes on two cores.
+# ENVOI_FUZZ_SECONDS=30 runs every target 30 s after the Swift tests; a crash fails the suite.
+if [[ -n ${ENVOI_FUZZ_SECONDS:-} ]]; then
+    scripts/fuzz.sh "$ENVOI_FUZZ_SECONDS"
+fi
 ENVOI_BIN="$PWD/.build/debug/envoi" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/integration

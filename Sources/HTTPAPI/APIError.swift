@@ -20,6 +20,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let lockConflict = ErrorCode("LockConflict")
     public static let noEtagMatch = ErrorCode("NoEtagMatch")
     public static let requestEntityTooLarge = ErrorCode("RequestEntityTooLarge")
+    public static let requestTimeout = ErrorCode("RequestTimeout")
     public static let tooManyRequests = ErrorCode("TooManyRequests")
     public static let internalServerError = ErrorCode("InternalServerError")
 
@@ -55,6 +56,12 @@ public struct APIError: Error, Equatable, Sendable, HTTPResponseError, CustomStr
     static func notAuthorizedOrNotFound(_ message: String) -> APIError { APIError(.notFound, .notAuthorizedOrNotFound, message) }
     /// 412 NoEtagMatch.
     static let noEtagMatch = APIError(.preconditionFailed, .noEtagMatch, "The if-match header does not match the resource's current etag")
+    /// 408 RequestTimeout: the body did not arrive within `https.body_timeout`; the connection
+    /// is closed, since the rest of the body may still be on its way.
+    static func requestTimeout(_ timeout: Duration) -> APIError {
+        APIError(.requestTimeout, .requestTimeout, "Request body not received within \(timeout.components.seconds) seconds",
+                 closesConnection: true)
+    }
     /// 429 TooManyRequests (BEHAVIOUR.md §2).
     static let tooManyRequests = APIError(.tooManyRequests, .tooManyRequests, "Too many requests. Wait and retry.")
     /// 500 InternalServerError (BEHAVIOUR.md §2).

@@ -24,6 +24,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let limiter: RequestRateLimiter
     let bodyLimit: @Sendable (Request) -> BodyLimit
     let now: @Sendable () -> Date
+    /// How long the whole body may take to arrive once the head is in: the idle timeout restarts
+    /// with every body chunk, so without this a client trickling a byte at a time (Slowloris)
+    /// would hold the connection and its buffer forever.
+    var bodyTimeout: Duration = .seconds(HTTPAPIConfiguration.defaultBodyTimeout)
+    var clock: any Clock<Duration> = ContinuousClock()
 
     /// Paths served without a signature: the API description and the health check.
     static let publicPaths: Set<String> = ["/openapi.json", "/health"]
@@ -37,6 +42,26 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        let access: CallerAccess
+        do {
+            access = try await check(request)
+        } catch let refusal as APIError where Self.declaresBody(request) {
+            // Refused before its body was read: close rather than let Hummingbird drain a body
+            // of any size from a client that is not even authenticated.
+            throw APIError(refusal.status, refusal.code, refusal.message, closesConnection: true)
+        }
+        var context = context
+        if ["POST", "PUT", "PATCH"].contains(request.method.rawValue) {
+            context.body = try await readBody(request, limit: bodyLimit(request))
+            try SignatureVerifier.checkBody(context.body, contentLength: request.headers[.contentLength],
+                                            digest: request.headers[Self.xContentSHA256])
+        }
+        context.caller = access
+        return try await next(request, context)
+    }
+
+    /// The header checks, the key lookup, the signature and the rate, in that order.
+    private func check(_ request: Request) async throws -> CallerAccess {
         guard let value = request.headers[.authorization] else {
             throw APIError.notAuthenticated("Missing signature: the request has no Authorization header")
         }
@@ -55,14 +80,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let (key, access) = try await resolve(keyID, keyId: authorization.keyId)
         try SignatureVerifier.verify(signature: authorization.signature, signingString: signingString, publicKey: key)
         guard limiter.admit(authorization.keyId) else { throw APIError.tooManyRequests }
-        var context = context
-        if ["POST", "PUT", "PATCH"].contains(method) {
-            context.body = try await readBody(request, limit: bodyLimit(request))
-            try SignatureVerifier.checkBody(context.body, contentLength: request.headers[.contentLength],
-                                            digest: request.headers[Self.xContentSHA256])
-        }
-        context.caller = access
-        return try await next(request, context)
+        return access
+    }
+
+    /// Whether a body follows the head (a non-zero Content-Length, or chunked).
+    static func declaresBody(_ request: Request) -> Bool {
+        if let length = request.headers[.contentLength] { return length != "0" }
+        return request.headers[.transferEncoding] != nil
     }
 
     /// The registered key of `keyID` and what its user may do, from the cache or the store.
@@ -85,9 +109,21 @@ struct AuthenticationMiddleware: RouterMiddleware {
             let consumed = try await Self.discard(request.body, upTo: Self.discardLimit)
             throw APIError(.contentTooLarge, .requestEntityTooLarge, limit.message, closesConnection: !consumed)
         }
+        let body = request.body
+        let (timeout, clock) = (bodyTimeout, clock)
         do {
-            let buffer = try await request.body.collect(upTo: limit.bytes)
-            return Array(buffer.readableBytesView)
+            return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask { Array(try await body.collect(upTo: limit.bytes).readableBytesView) }
+                group.addTask {
+                    try await clock.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let bytes = first else {
+                    throw APIError.requestTimeout(timeout)
+                }
+                return bytes
+            }
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, .requestEntityTooLarge, limit.message, closesConnection: true)
         }

@@ -25,19 +25,23 @@ public struct HTTPAPIConfiguration: Sendable {
     public var idleTimeout: Int
     /// The largest control-plane request body.
     public var controlPlaneBodyLimit: Int
+    /// Seconds a request body may take to arrive in full (then 408 and the connection closes).
+    public var bodyTimeout: Int
 
     public static let defaultRequestsPerSecond = 100
     public static let defaultIdleTimeout = 60
     public static let defaultControlPlaneBodyLimit = 1_048_576
+    public static let defaultBodyTimeout = 30
 
     public init(listen: HostPort, requestsPerSecond: Int = defaultRequestsPerSecond,
                 smtpSubmitEndpoint: @escaping @Sendable () -> String = { "" }, idleTimeout: Int = defaultIdleTimeout,
-                controlPlaneBodyLimit: Int = defaultControlPlaneBodyLimit) {
+                controlPlaneBodyLimit: Int = defaultControlPlaneBodyLimit, bodyTimeout: Int = defaultBodyTimeout) {
         self.listen = listen
         self.requestsPerSecond = requestsPerSecond
         self.smtpSubmitEndpoint = smtpSubmitEndpoint
         self.idleTimeout = idleTimeout
         self.controlPlaneBodyLimit = controlPlaneBodyLimit
+        self.bodyTimeout = bodyTimeout
     }
 }
 
@@ -47,12 +51,13 @@ public enum HTTPAPI {
     /// Builds the router with its middleware; router-level tests drive it without sockets.
     public static func router(configuration: HTTPAPIConfiguration, intake: any MessageIntake, backend: any ControlPlaneBackend,
                               now: @escaping @Sendable () -> Date = Date.init,
-                              clock: (@Sendable () -> Double)? = nil) -> Router<APIRequestContext> {
+                              clock: (@Sendable () -> Double)? = nil,
+                              bodyClock: any Clock<Duration> = ContinuousClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         let controlLimit = configuration.controlPlaneBodyLimit
         let seconds = clock ?? RequestRateLimiter.monotonicSeconds
-        router.add(middleware: AuthenticationMiddleware(
+        var authentication = AuthenticationMiddleware(
             callers: backend, cache: CallerCache(now: seconds),
             limiter: RequestRateLimiter(requestsPerSecond: configuration.requestsPerSecond, now: seconds),
             bodyLimit: { request in
@@ -63,7 +68,10 @@ public enum HTTPAPI {
                 }
                 return .init(bytes: controlLimit, message: "Request body exceeds byte limit : limit is \(controlLimit)")
             },
-            now: now))
+            now: now)
+        authentication.bodyTimeout = .seconds(configuration.bodyTimeout)
+        authentication.clock = bodyClock
+        router.add(middleware: authentication)
         router.get("/health") { _, _ in try JSONCoding.response(["status": "ok"]) }
         router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
         DataPlaneRoutes(intake: intake, ledger: backend, now: now).register(on: router)

@@ -23,7 +23,11 @@ struct RequestIDMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = try Self.apiError(for: error, context: context).response(from: request, context: context)
+            let refusal = Self.apiError(for: error, context: context)
+            // The wire message only: it never holds key material or a body (BEHAVIOUR.md §2).
+            context.logger.debug("request refused", metadata: [
+                "request": .string(context.requestID), "path": .string(request.uri.path), "refusal": .string(refusal.description)])
+            response = try refusal.response(from: request, context: context)
         }
         response.headers[Self.header] = context.requestID
         return response

@@ -36,6 +36,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             run(machine.connectionRefused(.tooManyConnections), context)
         } else {
             holdsConnectionSlot = true
+            shared.logger.debug("smtp session opened", metadata: ["client": .string(clientAddress)])
             run(machine.connected(), context)
         }
         context.fireChannelActive()
@@ -105,15 +106,22 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             case .verifyCredentials(let username, let password):
                 guard !throttled(context) else { return }
                 let intake = shared.intake
+                // Outcome and user only: the username a client typed may be a mistyped
+                // password, and the password or its base64 never reaches a log (SECURITY.md).
                 perform(context, { await intake.authenticate(username: username, password: password) }) { handler, result in
                     switch result {
                     case .authenticated(let submitter):
                         handler.submitter = submitter
+                        handler.shared.logger.debug("smtp auth accepted", metadata: [
+                            "client": .string(handler.clientAddress), "user": .string(submitter.userId.rawValue)])
                         return handler.machine.credentialsVerified(userID: submitter.userId.rawValue)
                     case .rejected:
+                        handler.shared.logger.debug("smtp auth refused", metadata: ["client": .string(handler.clientAddress)])
                         handler.shared.guard.recordFailure(handler.clientAddress)
                         return handler.machine.credentialsRejected()
                     case .unavailable:
+                        handler.shared.logger.warning("smtp auth could not be checked: the store failed", metadata: [
+                            "client": .string(handler.clientAddress)])
                         return handler.machine.internalErrorOccurred()
                     }
                 }

@@ -26,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.resolve().configuration
+        LogBootstrap.install(level: configuration.logLevel)
         let runtime = try Runtime(configuration: configuration)
         try await runtime.run()
     }
@@ -55,7 +56,7 @@ struct Runtime {
             throw StoreError.notInitialised(directory.path)
         }
         var logger = Logger(label: "envoi")
-        logger.logLevel = .info
+        logger.logLevel = Logger.Level(configuration.logLevel)
         self.logger = logger
         let registry = PrometheusCollectorRegistry()
         statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))
@@ -96,7 +97,7 @@ struct Runtime {
             announce("smtp listening on \(address.hostPort)")
         }
         let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
-                                       smtpSubmitEndpoint: { smtpBound.value })
+                                       smtpSubmitEndpoint: { smtpBound.value }, bodyTimeout: configuration.httpsBodyTimeout)
         https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
                                   backend: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
                                   logger: logger) { address in

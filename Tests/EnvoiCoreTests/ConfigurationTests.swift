@@ -77,6 +77,8 @@ import Testing
         ([:], ["delivery.mode": "carrier-pigeon"], "delivery.mode = 'carrier-pigeon' (from flag): expected capture, relay or direct"),
         (["ENVOI_DNS_RESOLVER": "8.8.8.8"], [:], "dns.resolver = '8.8.8.8' (from environment ENVOI_DNS_RESOLVER): expected system or host:port"),
         ([:], ["https.listen": "127.0.0.1:70000"], "https.listen = '127.0.0.1:70000' (from flag): expected host:port"),
+        (["ENVOI_LOG_LEVEL": "verbose"], [:],
+         "log.level = 'verbose' (from environment ENVOI_LOG_LEVEL): expected one of trace, debug, info, notice, warning, error, critical"),
     ])
     func badValues(environment: [String: String], flags: [String: String], message: String) {
         do {
@@ -101,6 +103,15 @@ import Testing
         #expect(throws: ConfigurationError.self) {
             try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["delivery.soft_bounce_limit": "0"])
         }
+    }
+
+    @Test func logLevelDefaultsToInfoAndTakesEveryNamedLevel() throws {
+        #expect(try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: [:]).configuration.logLevel == .info)
+        for level in LogLevel.allCases {
+            let file = try ConfigurationFile(parsing: "[log]\nlevel = \"\(level.rawValue)\"", name: "f.toml")
+            #expect(try EnvoiConfiguration.resolve(file: (file, "f.toml"), environment: [:], flags: [:]).configuration.logLevel == level)
+        }
+        #expect(try EnvoiConfiguration.resolve(file: nil, environment: [:], flags: ["log.level": "debug"]).configuration.logLevel == .debug)
     }
 
     @Test func unknownKeysAreRefused() throws {

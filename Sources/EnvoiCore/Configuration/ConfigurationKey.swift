@@ -38,6 +38,8 @@ public struct ConfigurationKey: Sendable {
         check: { HostPort(parsing: $0) == nil ? "expected host:port" : nil })
     public static let httpsRequestsPerSecond = count("https", "requests_per_second", 100,
         "Requests per second one API key may make (burst: the same number); beyond: 429 TooManyRequests.")
+    public static let httpsBodyTimeout = count("https", "body_timeout", 30,
+        "Seconds a request body may take to arrive in full (a slow-body client gets 408 RequestTimeout and is disconnected).")
     public static let metricsListen = ConfigurationKey(
         section: "metrics", name: "listen", defaultValue: "",
         summary: "Prometheus /metrics listener, host:port; empty turns it off.",
@@ -161,16 +163,21 @@ public struct ConfigurationKey: Sendable {
         summary: "Enforce the tenancy's send limits (true); false only counts usage (to measure what enforcing costs).",
         check: { ["true", "false"].contains($0) ? nil : "expected true or false" })
 
+    public static let logLevel = ConfigurationKey(
+        section: "log", name: "level", defaultValue: LogLevel.info.rawValue,
+        summary: "Least severe log messages `serve` writes to standard error: trace, debug, info, notice, warning, error or critical.",
+        check: { LogLevel(rawValue: $0) == nil ? "expected one of " + LogLevel.allCases.map(\.rawValue).joined(separator: ", ") : nil })
+
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
         dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
-        httpsListen, httpsRequestsPerSecond, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
+        httpsListen, httpsRequestsPerSecond, httpsBodyTimeout, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
         deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryDirectTLS, deliveryDirectVerify, deliveryDirectPort,
         deliveryConnectionReuseLimit, deliveryConnectionIdleTime, deliveryHold, deliveryReturnPathDomain, deliverySoftBounceLimit,
         limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
-        dkimCheckInterval, spfInclude,
+        dkimCheckInterval, spfInclude, logLevel,
     ]
 
     /// Keys whose values are secrets: `config show` prints `***` for them.

@@ -6,6 +6,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var httpsListen: HostPort
     /// Requests per second one API key may make (`https.requests_per_second`).
     public var httpsRequestsPerSecond: Int
+    /// Seconds a request body may take to arrive (`https.body_timeout`).
+    public var httpsBodyTimeout: Int
     public var metricsListen: HostPort?
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
@@ -64,6 +66,9 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     /// The domain customers' SPF records include (`spf.include`).
     public var spfInclude: DomainName
 
+    /// The least severe log level `serve` writes (`log.level`).
+    public var logLevel: LogLevel
+
     /// Builds the typed value from checked text values keyed by path.
     init(values: [String: String]) {
         func value(_ key: ConfigurationKey) -> String { values[key.path] ?? key.defaultValue }
@@ -72,6 +77,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         smtpListen = value(.smtpListen).split(separator: ",").compactMap { HostPort(parsing: String($0)) }
         httpsListen = HostPort(parsing: value(.httpsListen))!
         httpsRequestsPerSecond = Int(value(.httpsRequestsPerSecond))!
+        httpsBodyTimeout = Int(value(.httpsBodyTimeout))!
         metricsListen = optional(.metricsListen).flatMap(HostPort.init(parsing:))
         tlsCertificatePath = optional(.tlsCertificate)
         tlsKeyPath = optional(.tlsKey)
@@ -101,12 +107,19 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         dkimPublishZone = DomainName(value(.dkimPublishZone))!
         dkimCheckIntervalSeconds = Int(value(.dkimCheckInterval))!
         spfInclude = DomainName(value(.spfInclude))!
+        logLevel = LogLevel(rawValue: value(.logLevel))!
     }
 }
 
 /// How accepted mail leaves Envoi.
 public enum DeliveryMode: String, Sendable, CaseIterable {
     case capture, relay, direct
+}
+
+/// The severities of swift-log, by name (EnvoiCore does not depend on swift-log; the executable
+/// maps each case to `Logger.Level`).
+public enum LogLevel: String, Sendable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
 }
 
 /// Which DNS resolver Envoi asks.

@@ -1,0 +1,2 @@
+// Declarations only (include/CFuzzDriver.h): the definition comes with -sanitize=fuzzer.
+#include "CFuzzDriver.h"
