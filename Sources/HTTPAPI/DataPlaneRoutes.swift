@@ -30,11 +30,8 @@ struct DataPlaneRoutes: Sendable {
             return JSONCoding.rawResponse(Data(recorded.utf8))
         }
         let messageID = checked.messageID ?? MessageID.generate(domain: checked.from.address.domain)
-        let draft = MessageDraft(from: checked.from, to: checked.to, cc: checked.cc, bcc: checked.bcc, replyTo: checked.replyTo,
-                                 subject: checked.subject, body: checked.body, customHeaders: checked.customHeaders,
-                                 messageID: messageID, date: MessageDate(now()))
         let everyone = checked.to + checked.cc + checked.bcc
-        return try await submit(MessageComposer.compose(draft), from: checked.from.address, recipients: everyone.map(\.address),
+        return try await submit(MessageComposer.compose(checked.draft(messageID: messageID, date: now())), from: checked.from.address, recipients: everyone.map(\.address),
                                 compartment: checked.compartment, ledgerKey: checked.messageID?.value, caller: caller) { queueID, suppressed in
             let mailboxes = suppressed.map { address in everyone.first { $0.address == address } ?? Mailbox(address: address) }
             return EmailSubmittedResponse(messageId: messageID.value, envelopeId: queueID,

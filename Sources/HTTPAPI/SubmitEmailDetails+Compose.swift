@@ -16,14 +16,17 @@ extension HTTPAPI {
         do {
             let checked = try JSONCoding.decode(SubmitEmailDetails.self, from: body).checked()
             let messageID = checked.messageID ?? MessageID.generate(domain: checked.from.address.domain)
-            let draft = MessageDraft(from: checked.from, to: checked.to, cc: checked.cc, bcc: checked.bcc, replyTo: checked.replyTo,
-                                     subject: checked.subject, body: checked.body, customHeaders: checked.customHeaders,
-                                     messageID: messageID, date: MessageDate(date))
-            return .success(MessageComposer.compose(draft, boundary: boundary))
-        } catch let error as APIError {
-            return .failure(error)
+            return .success(MessageComposer.compose(checked.draft(messageID: messageID, date: date), boundary: boundary))
         } catch {
-            return .failure(.internalServerError)
+            return .failure(error)
         }
+    }
+}
+
+extension SubmitEmailDetails.Checked {
+    /// The message to compose, as the route and `composeSubmitEmail` both build it.
+    func draft(messageID: MessageID, date: Date) -> MessageDraft {
+        MessageDraft(from: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, body: body,
+                     customHeaders: customHeaders, messageID: messageID, date: MessageDate(date))
     }
 }

@@ -205,7 +205,7 @@ struct DkimCheckService: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await checker.runPeriodically(every: interval, clock: ContinuousClock()) { outcomes in
                 for (id, outcome) in outcomes {
                     if case .success(let result) = outcome, result.previousState != result.key.lifecycleState {
