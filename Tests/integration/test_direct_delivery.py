@@ -200,3 +200,46 @@ def test_required_tls_defers_a_plain_receiver_with_the_reason_and_delivers_over_
     assert settled(initialised, 1) == {"user@plain.test": "QUEUED", "user@secure.test": "DELIVERED"}
     assert receivers["127.0.0.7"].received == []
     assert [(recipients, encrypted) for recipients, _, encrypted in receivers["127.0.0.8"].received] == [(["user@secure.test"], True)]
+
+
+def test_smtp_and_https_submissions_reach_the_mx_signed_and_dkimpy_verifies_them(dkim_envoi, tenant, server_factory, dns,
+                                                                                 dkimpy_through, receivers, tmp_path):
+    """The whole path in direct mode: submitted over SMTP and over HTTPS (the SDK), signed with the
+    domain's ACTIVE key, delivered to the MX the loopback DNS names, verified there by dkimpy."""
+    import dkim
+    import oci
+
+    from conftest import PUBLISH_ZONE
+    from test_delivery_signing import RESOURCES
+    from test_https_api import ApiKey
+
+    envoi = dkim_envoi
+    domain = envoi.json("domain", "create", "--name", "example.com")
+    key = envoi.json("dkim", "create", "--domain-id", domain["id"], "--selector", "s1",
+                     "--private-key", str(RESOURCES / "rsa2048-pkcs8.pem"))
+    dns.set_zone(envoi.ok("dkim", "zone").stdout
+                 + f"$ORIGIN example.com.\n$TTL 300\ns1._domainkey IN CNAME s1.example.com.{PUBLISH_ZONE}.\n"
+                 + "$ORIGIN .\n" + ZONE)
+    server = server_factory("delivery.mode=direct", f"delivery.direct_port={receivers.port}", f"dns.resolver={dns.address}",
+                            "dns.timeout=1", "dkim.check_interval=1")
+    assert wait_for(lambda: envoi.json("dkim", "get", key["id"])["lifecycleState"] == "ACTIVE", timeout=30)
+
+    submit(server, envoi, tenant, ["smtp@example.test"])
+    api_key = ApiKey(envoi, tmp_path)
+    client = oci.email_data_plane.EmailDPClient(api_key.config, service_endpoint=server.https_endpoint,
+                                                circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy())
+    client.base_client.session.verify = str(envoi.data_dir / "tls" / "certificate.pem")
+    client.base_client.session.trust_env = False
+    models = oci.email_data_plane.models
+    client.submit_email(models.SubmitEmailDetails(
+        sender=models.Sender(sender_address=models.EmailAddress(email="app@example.com"), compartment_id=api_key.tenancy),
+        recipients=models.Recipients(to=[models.EmailAddress(email="https@example.test")]),
+        subject="Signed over HTTPS", body_text="Hello from the SDK"))
+
+    mx1 = receivers["127.0.0.2"]
+    assert wait_for(lambda: len(mx1.received) == 2, timeout=60)
+    for recipients, content, _ in mx1.received:
+        raw = content if isinstance(content, bytes) else content.encode()
+        assert raw.startswith(b"DKIM-Signature:") and b"s=s1" in raw, recipients
+        assert dkim.verify(raw), f"dkimpy must verify the message delivered to {recipients}"
+    assert sorted(r for recipients, _, _ in mx1.received for r in recipients) == ["https@example.test", "smtp@example.test"]
