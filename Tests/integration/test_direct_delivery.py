@@ -202,10 +202,12 @@ def test_required_tls_defers_a_plain_receiver_with_the_reason_and_delivers_over_
     assert [(recipients, encrypted) for recipients, _, encrypted in receivers["127.0.0.8"].received] == [(["user@secure.test"], True)]
 
 
-def test_smtp_and_https_submissions_reach_the_mx_signed_and_dkimpy_verifies_them(dkim_envoi, tenant, server_factory, dns,
-                                                                                 dkimpy_through, receivers, tmp_path):
-    """The whole path in direct mode: submitted over SMTP and over HTTPS (the SDK), signed with the
-    domain's ACTIVE key, delivered to the MX the loopback DNS names, verified there by dkimpy."""
+@pytest.mark.parametrize("mode", ["direct", "relay"])
+def test_smtp_and_https_submissions_arrive_signed_and_dkimpy_verifies_them(mode, dkim_envoi, tenant, server_factory, dns,
+                                                                           dkimpy_through, receivers, tmp_path):
+    """The whole path: submitted over SMTP and over HTTPS (the SDK), signed with the domain's
+    ACTIVE key, delivered to the MX the loopback DNS names (direct) or to the smarthost (relay, the
+    same receiver), verified there by dkimpy."""
     import dkim
     import oci
 
@@ -220,8 +222,9 @@ def test_smtp_and_https_submissions_reach_the_mx_signed_and_dkimpy_verifies_them
     dns.set_zone(envoi.ok("dkim", "zone").stdout
                  + f"$ORIGIN example.com.\n$TTL 300\ns1._domainkey IN CNAME s1.example.com.{PUBLISH_ZONE}.\n"
                  + "$ORIGIN .\n" + ZONE)
-    server = server_factory("delivery.mode=direct", f"delivery.direct_port={receivers.port}", f"dns.resolver={dns.address}",
-                            "dns.timeout=1", "dkim.check_interval=1")
+    delivery = (("delivery.mode=direct", f"delivery.direct_port={receivers.port}") if mode == "direct" else
+                ("delivery.mode=relay", f"delivery.relay_host=127.0.0.2:{receivers.port}", "delivery.relay_tls=none"))
+    server = server_factory(*delivery, f"dns.resolver={dns.address}", "dns.timeout=1", "dkim.check_interval=1")
     assert wait_for(lambda: envoi.json("dkim", "get", key["id"])["lifecycleState"] == "ACTIVE", timeout=30)
 
     submit(server, envoi, tenant, ["smtp@example.test"])
