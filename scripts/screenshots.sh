@@ -41,14 +41,15 @@ wait_for() {
     echo "not on screen within ${2:-20}s: $1"; tmux_ capture-pane -p -t demo; exit 1
 }
 
-# Captures the pane with its colours once the frame itself shows the regex $2 (panes refresh
+# Captures the pane with its colours once the frame itself shows the regexes $2 and $4 (panes refresh
 # live, so what was on screen a moment ago may be gone), within $3 seconds (default 30), and
 # renders it to assets/console-$1.png.
 shoot() {
     local deadline=$((SECONDS + ${3:-30}))
     while ((SECONDS < deadline)); do
         tmux_ capture-pane -e -p -t demo > "$work/$1.ans"
-        if sed 's/\x1b\[[0-9;:]*m//g' "$work/$1.ans" | grep -Eq -- "$2"; then
+        sed 's/\x1b\[[0-9;:]*m//g' "$work/$1.ans" > "$work/$1.txt"
+        if grep -Eq -- "$2" "$work/$1.txt" && grep -Eq -- "${4:-.}" "$work/$1.txt"; then
             "$python" scripts/render-ansi.py "$work/$1.ans" "assets/console-$1.png" --columns 120 --rows 40
             echo "assets/console-$1.png ($(stat -c %s "assets/console-$1.png") bytes)"
             return 0
@@ -71,12 +72,12 @@ wait_for 'DKIM keys: 2'
 tmux_ send-keys -t demo j
 shoot dkim 'demo-2027 of demo\.example: NEEDS_ATTENTION'
 tmux_ send-keys -t demo 5
-shoot suppressions 'Suppressions  ·  prefix: any'
+shoot suppressions 'HARDBOUNCE' 30 'COMPLAINT'
 tmux_ send-keys -t demo 7
 wait_for 'demo-2026'
 tmux_ send-keys -t demo Enter
 shoot mail 'DKIM-Signature: v=1'
 tmux_ send-keys -t demo Escape 6
-shoot activity 'rejected .*455' 60
+shoot activity 'rejected .*455' 60 ' (accepted|relayed|suppressed) '
 tmux_ send-keys -t demo q
 wait_for 'data directory stays in' 60
