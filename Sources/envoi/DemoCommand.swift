@@ -12,7 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Seed a scratch data directory, send traffic through SMTP and watch it in the console.",
         discussion: """
-            Seeds a new data directory (default: a fresh temporary one, printed) with the compartments \
+            Seeds a new data directory (default: a fresh temporary one, printed; ENVOI_DATA_DIR is not \
+            read, so the demo never seeds your configured directory unless --data-dir names it) with the compartments \
             transactional and marketing; the email domain demo.example with one DKIM key ACTIVE and one \
             NEEDS_ATTENTION (the ACTIVE state is set directly through the store, without a DNS check: \
             demo data only); approved senders; a user with group, policy, SMTP credential and API key \
