@@ -176,6 +176,8 @@ let package = Package(
                 "Bounces",
                 "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // envoi demo registers an API signing key it generates.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -76,7 +76,11 @@ extension ConsoleModel {
         case .activity(let events): activity.events = events
         case .refusals(let refusals):
             activity.refusals = Array((refusals + activity.refusals).prefix(Self.refusalsKept))
-        case .mail(let items): mail = items
+        case .mail(let items):
+            // New mail arrives at the top: keep the cursor, and an open message, on the same message.
+            let current = selectedMail?.id
+            mail = items
+            if let current, let index = visibleMail.firstIndex(where: { $0.id == current }) { selection[.mail] = index }
         case .mailMessage(let message): mailMessage = message
         case .done(let text): status = StatusLine(text)
         case .failed(let text): status = StatusLine(text, isError: true)

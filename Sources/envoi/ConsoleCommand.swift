@@ -23,17 +23,27 @@ struct ConsoleCommand: AsyncParsableCommand {
     static let logFileName = "console.log"
 
     func run() async throws {
+        try await Self.run(configuration: try global.resolve().configuration, readOnly: readOnly)
+    }
+
+    /// Runs the services and the console on this terminal until `q`, SIGTERM or SIGINT.
+    ///
+    /// - Parameters:
+    ///   - announced: also receives each "… listening on …" line (`envoi demo` finds its SMTP port so).
+    ///   - extra: more services for the group (appended after the console), made once the runtime exists.
+    static func run(configuration: EnvoiConfiguration, readOnly: Bool,
+                    announced: @escaping @Sendable (String) -> Void = { _ in },
+                    adding extra: (Runtime) -> [ServiceGroupConfiguration.ServiceConfiguration] = { _ in [] }) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ConfigurationErrorMessage("envoi console needs a terminal; use `envoi serve` to run headless")
         }
-        let configuration = try global.resolve().configuration
         // The log lives in the data directory: say "run envoi init" rather than "cannot open the log".
         guard DataDirectory(path: configuration.dataDirectory).isPrepared else {
             throw StoreError.notInitialised(configuration.dataDirectory)
         }
         let logPath = configuration.dataDirectory + "/" + Self.logFileName
         let log = try ConsoleLog(path: logPath)
-        let runtime = try Runtime(configuration: configuration, announce: { log.write($0) })
+        let runtime = try Runtime(configuration: configuration, announce: { log.write($0); announced($0) })
         let source = StoreConsoleDataSource(
             store: runtime.store, dkimKeyFactory: DkimKeyFactory(store: runtime.store, publishZone: configuration.dkimPublishZone),
             dkimChecker: DkimChecker(store: runtime.store, resolver: DNSResolver(configuration: configuration)),
@@ -50,7 +60,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         log.captureStandardError()
         defer { log.releaseStandardError() }
         try await runtime.run(adding: [.init(service: console, successTerminationBehavior: .gracefullyShutdownGroup,
-                                             failureTerminationBehavior: .gracefullyShutdownGroup)])
+                                             failureTerminationBehavior: .gracefullyShutdownGroup)] + extra(runtime))
     }
 }
 

@@ -10,7 +10,7 @@ struct Envoi: AsyncParsableCommand {
         commandName: "envoi",
         abstract: "Envoi: a self-hosted email delivery service.",
         subcommands: [
-            InitCommand.self, ServeCommand.self, ConsoleCommand.self, StatsCommand.self, ConfigCommand.self,
+            InitCommand.self, ServeCommand.self, ConsoleCommand.self, DemoCommand.self, StatsCommand.self, ConfigCommand.self,
             CompartmentCommand.self, UserCommand.self, GroupCommand.self, PolicyCommand.self,
             CredentialCommand.self, ApiKeyCommand.self, DomainCommand.self, SenderCommand.self, SuppressionCommand.self,
             LimitsCommand.self, MailCommand.self, EventsCommand.self, DkimCommand.self, DNSCommand.self, LoadgenCommand.self,

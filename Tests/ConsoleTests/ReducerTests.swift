@@ -121,6 +121,16 @@ import Testing
         #expect(press([.enter], on: &mail) == [.loadMailMessage(2)])
     }
 
+    @Test func newMailAtTheTopKeepsTheOpenMessageUnderTheCursor() {
+        var model = ConsoleFixture.model(pane: .mail)
+        #expect(press([.character("j"), .enter], on: &model) == [.loadMailMessage(1)])
+        let newer = MailItem(id: 3, delivered: ConsoleFixture.time, sender: "app@example.com", recipients: ["new@example.org"],
+                             dkimSelector: nil, size: 900)
+        model.receive(.mail([newer] + ConsoleFixture.mail))
+        #expect(model.selectedMail?.id == 1)
+        #expect(model.detailOpen)
+    }
+
     @Test func pTogglesTheActivityPauseAndFreezesTheTail() {
         var model = ConsoleFixture.model(pane: .activity)
         _ = press([.character("p")], on: &model)
