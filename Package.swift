@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "EnvoiCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
@@ -60,6 +61,15 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The PostgreSQL backend of the EnvoiCore store protocols, for several nodes sharing one database.
+        .target(
+            name: "EnvoiPostgres",
+            dependencies: [
+                "EnvoiCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -199,6 +209,17 @@ let package = Package(
         ),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
         .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore", "Bounces"]),
+        // The same assertions against every backend: SQLite (EnvoiStore) and PostgreSQL (EnvoiPostgres).
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: [
+                "EnvoiStore",
+                "EnvoiPostgres",
+                "EnvoiCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "SMTPClientTests",
             dependencies: [

@@ -1,0 +1,85 @@
+import EnvoiCore
+import EnvoiPostgres
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The PostgreSQL store (EnvoiPostgres) as the contract tests drive it, each test in a schema of
+/// its own in the database that `ENVOI_TEST_POSTGRES_URL` names (scripts/test.sh starts a private
+/// server on loopback and sets it).
+struct PostgresContractStore: ContractStore {
+    let store: PostgresStore
+    let clock: TestClock
+    let user = OCID.generate(.user)
+
+    static let urlVariable = "ENVOI_TEST_POSTGRES_URL"
+
+    /// A migrated, initialised store in a new schema, dropped after `body`. Without the URL the
+    /// test fails (no silent skip): scripts/test.sh always provides one.
+    static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
+        guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else {
+            throw ContractTestError("""
+                \(urlVariable) is not set: the PostgreSQL cases need a server. Run scripts/test.sh, or \
+                `export \(urlVariable)=$(scripts/postgres-test-server.sh start)` before `swift test`
+                """)
+        }
+        var configuration = try configuration(url)
+        let schema = "contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        var logger = Logger(label: "envoi.contract-tests.postgres")
+        logger.logLevel = .warning
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await client.query("CREATE SCHEMA \(unescaped: schema)", logger: logger)
+            do {
+                let store = PostgresStore(client: client, logger: logger, now: clock.now, softBounceLimit: softBounceLimit)
+                try await store.migrate()
+                try await store.initialise(tenancy: .generate(.tenancy))
+                try await body(PostgresContractStore(store: store, clock: clock))
+            } catch {
+                _ = try? await client.query("DROP SCHEMA \(unescaped: schema) CASCADE", logger: logger)
+                throw error
+            }
+            try await client.query("DROP SCHEMA \(unescaped: schema) CASCADE", logger: logger)
+        }
+    }
+
+    /// The client configuration of a `postgres://user:password@host:port/database` URL (no TLS:
+    /// the test server listens on loopback only).
+    static func configuration(_ text: String) throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql",
+              let host = url.host, let user = url.user else {
+            throw ContractTestError("\(urlVariable) is not a postgres://user:password@host:port/database URL")
+        }
+        let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        return PostgresClient.Configuration(host: host, port: url.port ?? 5432, username: user, password: url.password,
+                                            database: database.isEmpty ? nil : database, tls: .disable)
+    }
+
+    func addSuppression(email: String) async throws -> Suppression { try await store.addSuppression(email: email) }
+    func suppression(_ id: OCID) async throws -> Suppression { try await store.suppression(id) }
+    func suppressions(_ query: SuppressionQuery) async throws -> ListPage<Suppression> { try await store.suppressions(query) }
+    func removeSuppression(_ id: OCID) async throws { try await store.removeSuppression(id) }
+
+    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob] {
+        try await store.claimDueDeliveries(now: now, limit: limit, lease: lease)
+    }
+
+    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) async throws {
+        try await store.recordDeliveries(records, of: job, now: now)
+    }
+
+    func releaseAllLeases() async throws { try await store.releaseAllLeases() }
+    func isSuppressed(_ address: String) async throws -> Bool { try await store.isSuppressed(address) }
+    func purgeEvents(before cutoff: Date) async throws -> Int { try await store.purgeEvents(before: cutoff) }
+
+    func enqueue(recipients: [String]) async throws -> String {
+        let queueID = OCID.generate(.message).rawValue
+        try await store.enqueue(queueID: queueID, messageID: ContractMessage.messageID, userID: user, envelopeSender: "a@example.com",
+                                recipients: recipients, body: ContractMessage.body, source: "smtp", now: clock.now())
+        return queueID
+    }
+}

@@ -1,0 +1,72 @@
+import EnvoiCore
+import EnvoiStore
+import Foundation
+
+/// The SQLite store (EnvoiStore) as the contract tests drive it: the suppression list through
+/// `StoreControlPlane` (what the HTTPS API uses), the queue through `ControlPlaneStore`.
+struct SQLiteContractStore: ContractStore {
+    let store: ControlPlaneStore
+    let controlPlane: StoreControlPlane
+    let admin: OCID
+
+    /// A store in a new temporary data directory, removed after `body`.
+    static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("envoi-contract-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let directory = DataDirectory(path: root + "/data")
+        _ = try directory.prepare()
+        let store = try ControlPlaneStore(directory: directory, now: clock.now, softBounceLimit: softBounceLimit)
+        let bootstrap = try store.initialise()
+        try await body(SQLiteContractStore(store: store, controlPlane: StoreControlPlane(store: store, dkimKeys: NoDkimKeys()),
+                                           admin: bootstrap.adminUser.id))
+    }
+
+    func addSuppression(email: String) async throws -> Suppression { try await controlPlane.addSuppression(email: email) }
+    func suppression(_ id: OCID) async throws -> Suppression { try await controlPlane.suppression(id) }
+    func suppressions(_ query: SuppressionQuery) async throws -> ListPage<Suppression> { try await controlPlane.suppressions(query) }
+    func removeSuppression(_ id: OCID) async throws { try await controlPlane.removeSuppression(id) }
+
+    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob] {
+        try await Blocking.run { [store] in try store.claimDueDeliveries(now: now, limit: limit, lease: lease) }
+    }
+
+    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) async throws {
+        try await Blocking.run { [store] in try store.recordDeliveries(records, of: job, now: now) }
+    }
+
+    func releaseAllLeases() async throws { try await Blocking.run { [store] in try store.releaseAllLeases() } }
+    func isSuppressed(_ address: String) async throws -> Bool { try await Blocking.run { [store] in try store.isSuppressed(address) } }
+
+    func purgeEvents(before cutoff: Date) async throws -> Int {
+        try await Blocking.run { [store] in try store.purgeEvents(before: cutoff) }
+    }
+
+    func enqueue(recipients: [String]) async throws -> String {
+        let writer = try QueueWriter(store: store, enforcesLimits: false)
+        async let running: Void = writer.run()
+        let submission = Submission(submitter: Submitter(userId: admin), source: .smtp, envelopeSender: EmailAddress("a@example.com")!,
+                                    recipients: recipients.map { EmailAddress($0)! }, message: ContractMessage.body)
+        let result = await writer.commit(QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: ContractMessage.messageID,
+                                                       submission: submission))
+        writer.finish()
+        await running
+        guard case .queued(let id, _) = result else { throw ContractTestError("the SQLite queue writer did not queue: \(result)") }
+        return id
+    }
+}
+
+/// The API's DKIM key factory, which no contract test reaches.
+struct NoDkimKeys: DkimKeyCreator {
+    func createDkimKey(_ creation: DkimCreation) throws -> DkimKey { throw ContractTestError("no DKIM keys in the contract tests") }
+}
+
+/// The message every contract test queues.
+enum ContractMessage {
+    static let messageID = "m1@example.com"
+    static let body = Array("From: a@example.com\r\nMessage-ID: <m1@example.com>\r\n\r\nhi\r\n".utf8)
+}
+
+struct ContractTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
