@@ -18,6 +18,16 @@ struct PostgresContractStore: ContractStore {
     /// A migrated, initialised store in a new schema, dropped after `body`. Without the URL the
     /// test fails (no silent skip): scripts/test.sh always provides one.
     static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
+        try await withSchema { client, logger in
+            let store = PostgresStore(client: client, logger: logger, now: clock.now, softBounceLimit: softBounceLimit)
+            try await store.migrate()
+            try await store.initialise(tenancy: .generate(.tenancy))
+            try await body(PostgresContractStore(store: store, clock: clock))
+        }
+    }
+
+    /// A running client whose connections use a new, empty schema, dropped after `body`.
+    static func withSchema(_ body: (PostgresClient, Logger) async throws -> Void) async throws {
         guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else {
             throw ContractTestError("""
                 \(urlVariable) is not set: the PostgreSQL cases need a server. Run scripts/test.sh, or \
@@ -35,10 +45,7 @@ struct PostgresContractStore: ContractStore {
             defer { group.cancelAll() }
             try await client.query("CREATE SCHEMA \(unescaped: schema)", logger: logger)
             do {
-                let store = PostgresStore(client: client, logger: logger, now: clock.now, softBounceLimit: softBounceLimit)
-                try await store.migrate()
-                try await store.initialise(tenancy: .generate(.tenancy))
-                try await body(PostgresContractStore(store: store, clock: clock))
+                try await body(client, logger)
             } catch {
                 _ = try? await client.query("DROP SCHEMA \(unescaped: schema) CASCADE", logger: logger)
                 throw error
