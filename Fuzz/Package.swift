@@ -13,7 +13,7 @@ let package = Package(
         .executableTarget(name: "FuzzSASL", dependencies: ["CFuzzDriver", .product(name: "SMTPProtocol", package: "Envoi")]),
         .executableTarget(name: "FuzzHeader", dependencies: ["CFuzzDriver", .product(name: "MailMessage", package: "Envoi")]),
         .executableTarget(name: "FuzzDKIMRecord", dependencies: ["CFuzzDriver", .product(name: "DKIM", package: "Envoi")]),
-        .executableTarget(name: "FuzzAuthorizationHeader", dependencies: ["CFuzzDriver", .product(name: "HTTPAPI", package: "Envoi")]),
-        .executableTarget(name: "FuzzSubmitEmail", dependencies: ["CFuzzDriver", .product(name: "HTTPAPI", package: "Envoi")]),
+        .executableTarget(name: "FuzzAuthorizationHeader", dependencies: ["CFuzzDriver", .product(name: "APIWire", package: "Envoi")]),
+        .executableTarget(name: "FuzzSubmitEmail", dependencies: ["CFuzzDriver", .product(name: "APIWire", package: "Envoi")]),
     ]
 )

@@ -1,31 +1,8 @@
+import APIWire
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-
-/// The error code of an API error body (`{"code": …}`), as the cloud SDK reads it
-/// (spec/OCI-API.md §8). An open set of named constants, never a literal in a handler.
-public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
-    private init(_ rawValue: String) { self.rawValue = rawValue }
-
-    public static let invalidParameter = ErrorCode("InvalidParameter")
-    public static let missingParameter = ErrorCode("MissingParameter")
-    public static let limitExceeded = ErrorCode("LimitExceeded")
-    public static let notAuthenticated = ErrorCode("NotAuthenticated")
-    public static let notAuthorizedOrNotFound = ErrorCode("NotAuthorizedOrNotFound")
-    public static let notFound = ErrorCode("NotFound")
-    public static let conflict = ErrorCode("Conflict")
-    public static let incorrectState = ErrorCode("IncorrectState")
-    public static let lockConflict = ErrorCode("LockConflict")
-    public static let noEtagMatch = ErrorCode("NoEtagMatch")
-    public static let requestEntityTooLarge = ErrorCode("RequestEntityTooLarge")
-    public static let requestTimeout = ErrorCode("RequestTimeout")
-    public static let tooManyRequests = ErrorCode("TooManyRequests")
-    public static let internalServerError = ErrorCode("InternalServerError")
-
-    public var description: String { rawValue }
-}
 
 /// The HTTPS API's one error type: an HTTP status, an error code and a message that a client
 /// may see. Only these reach a client as they are; any other error becomes a 500 with a generic
@@ -45,6 +22,21 @@ public struct APIError: Error, Equatable, Sendable, HTTPResponseError, CustomStr
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
+
+    /// The one translation of a wire parser's refusal (APIWire): same status, code and message.
+    init(_ refusal: WireError) {
+        let status: HTTPResponse.Status = switch refusal.status {
+        case 400: .badRequest
+        case 401: .unauthorized
+        default: HTTPResponse.Status(code: refusal.status)
+        }
+        self.init(status, refusal.code, refusal.message)
+    }
+
+    /// `body`'s result, or its refusal as an `APIError`.
+    static func mapping<T>(_ body: () throws(WireError) -> T) throws(APIError) -> T {
+        do { return try body() } catch { throw APIError(error) }
+    }
 
     /// 400 InvalidParameter.
     static func invalid(_ message: String) -> APIError { APIError(.badRequest, .invalidParameter, message) }

@@ -1,3 +1,4 @@
+import APIWire
 import _CryptoExtras
 import EnvoiCore
 import Foundation
@@ -65,8 +66,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let value = request.headers[.authorization] else {
             throw APIError.notAuthenticated("Missing signature: the request has no Authorization header")
         }
-        let authorization = try AuthorizationHeader.parse(value)
-        let keyID = try SigningKeyID.parse(authorization.keyId)
+        let authorization: AuthorizationHeader, keyID: SigningKeyID
+        do {
+            authorization = try AuthorizationHeader.parse(value)
+            keyID = try SigningKeyID.parse(authorization.keyId)
+        } catch {
+            throw APIError(error)
+        }
         let method = request.method.rawValue
         let signed = SignedRequest(method: method, target: request.head.path ?? "/") { name in
             if name == "host" { return request.head.authority }

@@ -1,3 +1,4 @@
+import APIWire
 import EnvoiCore
 import Foundation
 import HTTPTypes
@@ -25,7 +26,9 @@ struct DataPlaneRoutes: Sendable {
 
     func submitEmail(_ context: APIRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let checked = try JSONCoding.decode(SubmitEmailDetails.self, from: context.body).checked()
+        let checked = try APIError.mapping { () throws(WireError) -> SubmitEmailDetails.Checked in
+            try JSONBody.decode(SubmitEmailDetails.self, from: context.body).checked()
+        }
         if let id = checked.messageID, let recorded = try await ledger.recordedResponse(user: caller.user, messageId: id.value, since: since()) {
             return JSONCoding.rawResponse(Data(recorded.utf8))
         }
@@ -57,8 +60,13 @@ struct DataPlaneRoutes: Sendable {
         guard recipientTexts.count <= SubmitEmailDetails.maximumRecipients else {
             throw APIError.invalid("maxItems: \(SubmitEmailDetails.maximumRecipients), for recipients in To:, CC: and BCC: fields")
         }
-        let sender = try EmailAddressDetails(email: senderText).mailbox().address
-        let recipients = try recipientTexts.map { try EmailAddressDetails(email: $0).mailbox().address }
+        let sender: EmailAddress, recipients: [EmailAddress]
+        do {
+            sender = try EmailAddressDetails(email: senderText).mailbox().address
+            recipients = try recipientTexts.map { address throws(WireError) in try EmailAddressDetails(email: address).mailbox().address }
+        } catch {
+            throw APIError(error)
+        }
         let compartment: OCID
         do { compartment = try ControlPlaneRules.compartmentID(compartmentText, field: "compartment-id") } catch {
             throw APIError(.badRequest, .invalidParameter, error.message)

@@ -1,3 +1,4 @@
+import APIWire
 import EnvoiCore
 import Foundation
 import HTTPTypes
@@ -47,6 +48,8 @@ struct RequestIDMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as WireError:
+            return APIError(error)
         case let error as ControlPlaneError:
             return error.apiError
         case let error as HTTPError where error.status == .notFound:

@@ -1,3 +1,4 @@
+import APIWire
 import _CryptoExtras
 import Crypto
 import Foundation

@@ -1,3 +1,4 @@
+import APIWire
 @testable import HTTPAPI
 import Testing
 
@@ -32,7 +33,7 @@ import Testing
         (#"Signature noequals"#, "expected name=\"value\""),
     ])
     func refusesMalformedHeadersSayingWhy(input: String, expected: String) {
-        #expect(throws: APIError.self) { try AuthorizationHeader.parse(input) }
+        #expect(throws: WireError.self) { try AuthorizationHeader.parse(input) }
         do {
             _ = try AuthorizationHeader.parse(input)
         } catch {
@@ -55,7 +56,7 @@ import Testing
 
     @Test func boundedParameterCount() {
         let many = "Signature " + (0..<20).map { "p\($0)=\"v\"" }.joined(separator: ",")
-        #expect(throws: APIError.self) { try AuthorizationHeader.parse(many) }
+        #expect(throws: WireError.self) { try AuthorizationHeader.parse(many) }
     }
 
     @Test func splitsTheKeyId() throws {
@@ -63,8 +64,8 @@ import Testing
         let id = try SigningKeyID.parse("ocid1.tenancy.envoi..aaaaaaaa/ocid1.user.envoi..bbbbbbbb/" + fingerprint.uppercased())
         #expect(id.tenancy == "ocid1.tenancy.envoi..aaaaaaaa")
         #expect(id.fingerprint == fingerprint)
-        #expect(throws: APIError.self) { try SigningKeyID.parse("ST$eyJhbGciOi") }
-        #expect(throws: APIError.self) { try SigningKeyID.parse("a/b/zz:zz") }
+        #expect(throws: WireError.self) { try SigningKeyID.parse("ST$eyJhbGciOi") }
+        #expect(throws: WireError.self) { try SigningKeyID.parse("a/b/zz:zz") }
     }
 
     @Test func parsesHTTPDates() {

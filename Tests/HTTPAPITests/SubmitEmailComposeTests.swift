@@ -1,8 +1,8 @@
+import APIWire
 import Foundation
-import HTTPAPI
 import Testing
 
-/// `HTTPAPI.composeSubmitEmail`, the route's path from JSON to RFC 5322 bytes that the fuzzer
+/// `SubmitEmail.compose`, the route's path from JSON to RFC 5322 bytes that the fuzzer
 /// drives: what it composes, and that no field can inject a header line (BEHAVIOUR.md §2).
 @Suite struct SubmitEmailComposeTests {
     static func body(subject: String = "Hi", name: String = "App", headers: [String: String] = [:]) -> [UInt8] {
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func composesTheMessage() throws {
-        let message = try HTTPAPI.composeSubmitEmail(Self.body()).get()
+        let message = try SubmitEmail.compose(Self.body()).get()
         let lines = Self.headerLines(message)
         #expect(lines.contains { $0.hasPrefix("From: ") && $0.contains("app@example.com") })
         #expect(lines.contains("To: one@example.org"))
@@ -28,36 +28,36 @@ import Testing
 
     @Test func aCustomHeaderValueWithCROrLFIsRefused() {
         for value in ["a\r\nBcc: victim@evil.example", "a\nBcc: victim@evil.example", "a\rb"] {
-            guard case .failure(let error) = HTTPAPI.composeSubmitEmail(Self.body(headers: ["X-Note": value])) else {
+            guard case .failure(let error) = SubmitEmail.compose(Self.body(headers: ["X-Note": value])) else {
                 Issue.record("accepted \(value.debugDescription)")
                 continue
             }
-            #expect(error.status.code == 400 && error.code == .invalidParameter)
+            #expect(error.status == 400 && error.code == .invalidParameter)
         }
     }
 
     @Test(arguments: ["Hi\r\nBcc: victim@evil.example", "Hi\nBcc: victim@evil.example", "Hi\rBcc: victim@evil.example"])
     func noSubjectOrDisplayNameBecomesAHeaderLine(_ text: String) throws {
         for body in [Self.body(subject: text), Self.body(name: text)] {
-            switch HTTPAPI.composeSubmitEmail(body) {
+            switch SubmitEmail.compose(body) {
             case .success(let message):
                 #expect(!Self.headerLines(message).contains { $0.lowercased().hasPrefix("bcc:") })
                 for (index, byte) in message.enumerated() where byte == 0x0A {
                     #expect(index > 0 && message[index - 1] == 0x0D)
                 }
             case .failure(let error):
-                #expect(error.status.code == 400)
+                #expect(error.status == 400)
             }
         }
     }
 
     @Test func refusalsAreValuesNotTraps() {
         for body in [[], Array("{".utf8), Array("[]".utf8), Array("{\"sender\":1}".utf8)] as [[UInt8]] {
-            guard case .failure(let error) = HTTPAPI.composeSubmitEmail(body) else {
+            guard case .failure(let error) = SubmitEmail.compose(body) else {
                 Issue.record("accepted \(body)")
                 continue
             }
-            #expect(error.status.code == 400)
+            #expect(error.status == 400)
         }
     }
 }

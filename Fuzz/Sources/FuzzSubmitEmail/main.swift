@@ -1,13 +1,13 @@
 import CFuzzDriver
 import Foundation
-import HTTPAPI
+import APIWire
 
 /// libFuzzer entry: a submitEmail JSON body, decoded, checked and composed into RFC 5322 bytes
 /// as the route does. Oracle: a composed message has no bare CR or LF (no header injection
 /// through any field) and starts with a header line.
 func fuzzSubmitEmail(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let body = Array(UnsafeBufferPointer(start: data, count: count))
-    guard case .success(let message) = HTTPAPI.composeSubmitEmail(body) else { return 0 }
+    guard case .success(let message) = SubmitEmail.compose(body) else { return 0 }
     for (index, byte) in message.enumerated() {
         if byte == 0x0A { precondition(index > 0 && message[index - 1] == 0x0D, "bare LF in a composed message") }
         if byte == 0x0D { precondition(index + 1 < message.count && message[index + 1] == 0x0A, "bare CR in a composed message") }

@@ -3,7 +3,7 @@ import MailMessage
 
 /// The body of `POST /20220926/actions/submitEmail` (`SubmitEmailDetails`, spec/OCI-API.md §3).
 /// Every field is optional here so that a missing one gets BEHAVIOUR.md §2's exact message.
-struct SubmitEmailDetails: Decodable {
+package struct SubmitEmailDetails: Decodable {
     var messageId: String?
     var sender: SenderDetails?
     var recipients: RecipientDetails?
@@ -25,26 +25,26 @@ struct SubmitEmailDetails: Decodable {
     }
 
     /// The most recipients one submission may have, in To, Cc and Bcc together.
-    static let maximumRecipients = 50
+    package static let maximumRecipients = 50
 
     /// The checked submission: what `MessageDraft` needs besides the Message-ID and the date.
-    struct Checked {
-        var from: Mailbox
-        var compartment: OCID
-        var to: [Mailbox]
-        var cc: [Mailbox]
-        var bcc: [Mailbox]
-        var replyTo: [Mailbox]
-        var subject: String
-        var body: MessageBody
-        var customHeaders: [CustomHeader]
+    package struct Checked {
+        package var from: Mailbox
+        package var compartment: OCID
+        package var to: [Mailbox]
+        package var cc: [Mailbox]
+        package var bcc: [Mailbox]
+        package var replyTo: [Mailbox]
+        package var subject: String
+        package var body: MessageBody
+        package var customHeaders: [CustomHeader]
         /// The caller's Message-ID, when given.
-        var messageID: MessageID?
+        package var messageID: MessageID?
     }
 
     /// Applies BEHAVIOUR.md §2's rules in order: required attributes, counts, addresses,
     /// Message-ID, custom headers.
-    func checked() throws(APIError) -> Checked {
+    package func checked() throws(WireError) -> Checked {
         guard let sender, let senderAddress = sender.senderAddress, !(senderAddress.email ?? "").isEmpty else {
             throw .missing("Required attribute sender cannot be empty or null")
         }
@@ -65,7 +65,7 @@ struct SubmitEmailDetails: Decodable {
         let from = try senderAddress.mailbox()
         let compartment: OCID
         do { compartment = try ControlPlaneRules.compartmentID(compartmentText, field: "sender.compartmentId") } catch {
-            throw APIError(.badRequest, .invalidParameter, error.message)
+            throw .invalid(error.message)
         }
         var messageID: MessageID?
         if let messageId {
@@ -77,14 +77,14 @@ struct SubmitEmailDetails: Decodable {
                        subject: subject, body: body, customHeaders: try Self.customHeaders(headerFields ?? [:]), messageID: messageID)
     }
 
-    static func mailboxes(_ addresses: [EmailAddressDetails]) throws(APIError) -> [Mailbox] {
+    static func mailboxes(_ addresses: [EmailAddressDetails]) throws(WireError) -> [Mailbox] {
         var mailboxes: [Mailbox] = []
         for address in addresses { mailboxes.append(try address.mailbox()) }
         return mailboxes
     }
 
     /// Custom headers in name order, each validated by `CustomHeader.validate`.
-    static func customHeaders(_ fields: [String: String]) throws(APIError) -> [CustomHeader] {
+    static func customHeaders(_ fields: [String: String]) throws(WireError) -> [CustomHeader] {
         var headers: [CustomHeader] = []
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             switch CustomHeader.validate(name: name, value: value) {
@@ -107,12 +107,17 @@ struct SubmitEmailDetails: Decodable {
 }
 
 /// `EmailAddress`: an ASCII address and an optional UTF-8 display name.
-struct EmailAddressDetails: Codable, Equatable {
-    var email: String?
-    var name: String?
+package struct EmailAddressDetails: Codable, Equatable {
+    package var email: String?
+    package var name: String?
+
+    package init(email: String? = nil, name: String? = nil) {
+        self.email = email
+        self.name = name
+    }
 
     /// The mailbox; `Email address cannot be null or empty` or `Invalid email address: <address>`.
-    func mailbox() throws(APIError) -> Mailbox {
+    package func mailbox() throws(WireError) -> Mailbox {
         guard let email, !email.isEmpty else { throw .invalid("Email address cannot be null or empty") }
         guard let address = EmailAddress(email) else { throw .invalid("Invalid email address: \(email)") }
         return Mailbox(address: address, displayName: name.flatMap { $0.isEmpty ? nil : $0 })

@@ -20,7 +20,7 @@ public struct AuthorizationHeader: Equatable, Sendable {
     public static let maximumParameters = 16
 
     /// Parses `value`; the error says what is wrong (missing, malformed, unsupported).
-    public static func parse(_ value: String) throws(APIError) -> AuthorizationHeader {
+    public static func parse(_ value: String) throws(WireError) -> AuthorizationHeader {
         guard value.utf8.count <= maximumLength else { throw .notAuthenticated("Malformed Authorization header: longer than \(maximumLength) bytes") }
         let scheme = "Signature "
         guard value.hasPrefix(scheme) else {
@@ -69,7 +69,7 @@ public struct SigningKeyID: Equatable, Sendable {
     public var fingerprint: String
 
     /// Splits and checks the shape; session tokens (`ST$…`) are not supported.
-    public static func parse(_ keyId: String) throws(APIError) -> SigningKeyID {
+    public static func parse(_ keyId: String) throws(WireError) -> SigningKeyID {
         let parts = keyId.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw .notAuthenticated("Malformed keyId: expected <tenancy OCID>/<user OCID>/<fingerprint>")

@@ -1,20 +1,21 @@
+import EnvoiCore
 import Foundation
 import MailMessage
 
-extension HTTPAPI {
+/// submitEmail without a server: the route's whole path from untrusted JSON to message bytes.
+public enum SubmitEmail {
     /// Takes a submitEmail body the way the route does — JSON decoding, BEHAVIOUR.md §2's checks,
-    /// composition of the RFC 5322 message — without a server: the whole path from untrusted JSON
-    /// to message bytes, for the fuzzer (Fuzz/) and for tests.
+    /// composition of the RFC 5322 message — for the fuzzer (Fuzz/) and for tests.
     ///
     /// - Parameters:
     ///   - body: the request body.
     ///   - date: the Date header's moment (the route uses the current time).
     ///   - boundary: the MIME boundary (fixed, so that the result is reproducible).
     /// - Returns: the composed message, or the refusal the client would get.
-    public static func composeSubmitEmail(_ body: [UInt8], date: Date = Date(timeIntervalSince1970: 0),
-                                          boundary: String = "envoi-boundary") -> Result<[UInt8], APIError> {
+    public static func compose(_ body: [UInt8], date: Date = Date(timeIntervalSince1970: 0),
+                               boundary: String = "envoi-boundary") -> Result<[UInt8], WireError> {
         do {
-            let checked = try JSONCoding.decode(SubmitEmailDetails.self, from: body).checked()
+            let checked = try JSONBody.decode(SubmitEmailDetails.self, from: body).checked()
             let messageID = checked.messageID ?? MessageID.generate(domain: checked.from.address.domain)
             return .success(MessageComposer.compose(checked.draft(messageID: messageID, date: date), boundary: boundary))
         } catch {
@@ -24,8 +25,8 @@ extension HTTPAPI {
 }
 
 extension SubmitEmailDetails.Checked {
-    /// The message to compose, as the route and `composeSubmitEmail` both build it.
-    func draft(messageID: MessageID, date: Date) -> MessageDraft {
+    /// The message to compose, as the route and `SubmitEmail.compose` both build it.
+    package func draft(messageID: MessageID, date: Date) -> MessageDraft {
         MessageDraft(from: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, body: body,
                      customHeaders: customHeaders, messageID: messageID, date: MessageDate(date))
     }
