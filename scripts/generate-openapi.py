@@ -261,7 +261,7 @@ paths = {
     },
     "/20170907/dkims/{dkimId}": {
         "get": op("getDkim", "Get a DKIM key (never its private key)", 200, "Dkim", parameters=[path("dkimId")], headers=["etag"]),
-        "put": op("updateDkim", "Update a DKIM key's description", 202, parameters=[path("dkimId"), header("if-match")],
+        "put": op("updateDkim", "Update a DKIM key's description and tags", 202, parameters=[path("dkimId"), header("if-match")],
                   body=json_body("UpdateDkimDetails"), headers=["opc-work-request-id"]),
         "delete": op("deleteDkim", "Delete a DKIM key", 202, parameters=[path("dkimId"), header("if-match")],
                      headers=["opc-work-request-id"]),
@@ -289,7 +289,8 @@ paths = {
     },
     "/20160918/users/{userId}/smtpCredentials": {
         "post": op("createSmtpCredential", "Create an SMTP credential (the only answer with the password)", 200, "SmtpCredential",
-                   parameters=[path("userId")], body=json_body("CreateSmtpCredentialDetails"), headers=["etag"]),
+                   parameters=[path("userId"), header("opc-retry-token")], body=json_body("CreateSmtpCredentialDetails"),
+                   headers=["etag"]),
         "get": op("listSmtpCredentials", "List a user's SMTP credentials (a bare array)", 200, array_of("SmtpCredentialSummary"),
                   parameters=[path("userId")]),
     },

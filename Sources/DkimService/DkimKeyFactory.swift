@@ -33,10 +33,13 @@ public struct DkimKeyFactory: Sendable {
         /// How the caller named the private key, for error messages (`private-key` in the CLI,
         /// `privateKey` in the API).
         public var privateKeyField: String
+        public var tags: ResourceTags
 
         public init(emailDomainId: OCID, selector: String? = nil, algorithm: DKIMPrivateKey.Kind = .rsa2048,
-                    privateKeyPEM: String? = nil, description: String? = nil, privateKeyField: String = "private-key") {
+                    privateKeyPEM: String? = nil, description: String? = nil, privateKeyField: String = "private-key",
+                    tags: ResourceTags = .none) {
             self.emailDomainId = emailDomainId
+            self.tags = tags
             self.privateKeyField = privateKeyField
             self.selector = selector
             self.algorithm = algorithm
@@ -48,10 +51,18 @@ public struct DkimKeyFactory: Sendable {
     /// Creates and stores a key. It starts in NEEDS_ATTENTION with the instruction to publish
     /// its CNAME: until the DNS checker finds the record, nothing is signed with it.
     public func create(_ request: Request) throws -> DkimKey {
+        let (key, privateKeyPEM) = try make(request)
+        return try store.insertDkim(key, privateKeyPEM: privateKeyPEM)
+    }
+
+    /// Validates the request and generates (or reads) the key pair, storing nothing: key
+    /// generation takes long and must not hold the store's write lock.
+    public func make(_ request: Request) throws -> (key: DkimKey, privateKeyPEM: String) {
         let created = now()
         let selector = try request.selector.map { try ControlPlaneRules.dkimSelector($0) }
             ?? ControlPlaneRules.defaultDkimSelector(at: created)
         let description = try request.description.map { try ControlPlaneRules.description($0) }
+        let tags = try ControlPlaneRules.tags(request.tags)
         let domain = try store.emailDomain(request.emailDomainId)
         let privateKey: DKIMPrivateKey
         do {
@@ -70,8 +81,8 @@ public struct DkimKeyFactory: Sendable {
             description: description, timeCreated: created, timeUpdated: created,
             dnsSubdomainName: names.dnsSubdomainName, cnameRecordValue: names.cnameRecordValue,
             txtRecordValue: privateKey.publicKey.txtRecordValue, isImported: request.privateKeyPEM != nil,
-            keyLength: privateKey.keySizeInBits, algorithm: privateKey.keyType.algorithmTag)
-        return try store.insertDkim(key, privateKeyPEM: privateKey.pemRepresentation)
+            keyLength: privateKey.keySizeInBits, algorithm: privateKey.keyType.algorithmTag, tags: tags)
+        return (key, privateKey.pemRepresentation)
     }
 
     /// The details of a new key: what to publish before it can sign.
@@ -89,9 +100,10 @@ public struct DkimKeyFactory: Sendable {
 }
 
 extension DkimKeyFactory: DkimKeyCreator {
-    /// Creates a key as `envoi dkim create` does (the algorithm of a generated key is RSA-2048).
-    public func createDkimKey(_ creation: DkimCreation) throws -> DkimKey {
-        try create(Request(emailDomainId: creation.emailDomainId, selector: creation.selector,
-                           privateKeyPEM: creation.privateKeyPEM, description: creation.description, privateKeyField: "privateKey"))
+    /// Makes a key as `envoi dkim create` does (the algorithm of a generated key is RSA-2048).
+    public func makeDkimKey(_ creation: DkimCreation) throws -> (key: DkimKey, privateKeyPEM: String) {
+        try make(Request(emailDomainId: creation.emailDomainId, selector: creation.selector,
+                           privateKeyPEM: creation.privateKeyPEM, description: creation.description, privateKeyField: "privateKey",
+                           tags: creation.tags))
     }
 }

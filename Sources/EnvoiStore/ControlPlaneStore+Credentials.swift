@@ -8,10 +8,20 @@ extension ControlPlaneStore {
     /// Creates a credential for `user` and returns it with its password (shown once, never stored).
     public func createCredential(user: OCID, description: String = "",
                                  hasher: PasswordHasher = PasswordHasher()) throws -> (SmtpCredential, password: String) {
-        let description = try ControlPlaneRules.description(description)
+        try createCredential(user: user, description: description, secret: Self.newCredentialSecret(hasher: hasher))
+    }
+
+    /// A new password and its hash. Made before the transaction: 210,000 PBKDF2 rounds must not
+    /// hold the write lock.
+    public static func newCredentialSecret(hasher: PasswordHasher = PasswordHasher()) throws -> (password: String, hash: String) {
         let password = PasswordHasher.generatePassword()
-        // Hash outside the transaction: 210,000 PBKDF2 rounds must not hold the write lock.
-        let hash = try hasher.hash(password)
+        return (password, try hasher.hash(password))
+    }
+
+    /// Creates a credential with a password made by `newCredentialSecret`.
+    public func createCredential(user: OCID, description: String, secret: (password: String, hash: String)) throws -> (SmtpCredential, password: String) {
+        let description = try ControlPlaneRules.description(description)
+        let (password, hash) = secret
         let credential = try write { db in
             _ = try Self.fetch(db, "app_user", .user, user)
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM smtp_credential WHERE user_id = ?", arguments: [user.rawValue]) ?? 0

@@ -54,7 +54,8 @@ extension ControlPlaneStore {
     /// Stores a DKIM key for a domain; `privateKeyPEM` is sealed under the master key.
     /// The key starts in `state` (the DKIM checker moves it to ACTIVE or NEEDS_ATTENTION).
     public func insertDkim(_ key: DkimKey, privateKeyPEM: String) throws -> DkimKey {
-        try write { db in
+        let tags = try ControlPlaneRules.tags(key.tags).columns
+        return try write { db in
             let domain = EmailDomain(row: try Self.fetch(db, "email_domain", .emailDomain, key.emailDomainId))
             let existing = try Row.fetchAll(db, sql: "SELECT * FROM dkim WHERE email_domain_id = ?", arguments: [domain.id.rawValue]).map(DkimKey.init(row:))
             try ControlPlaneRules.checkNewDkim(existing: existing, selector: key.name)
@@ -63,11 +64,13 @@ extension ControlPlaneStore {
             let sealed = try secrets.seal(Data(privateKeyPEM.utf8), context: Self.dkimContext(key.id))
             try db.execute(sql: """
                 INSERT INTO dkim (id, email_domain_id, compartment_id, name, lifecycle_state, lifecycle_details, description, algorithm,
-                                  key_length, is_imported, private_key, dns_subdomain_name, cname_record_value, txt_record_value, time_created, time_updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  key_length, is_imported, private_key, dns_subdomain_name, cname_record_value, txt_record_value, time_created, time_updated,
+                                  freeform_tags, defined_tags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [key.id.rawValue, key.emailDomainId.rawValue, key.compartmentId.rawValue, key.name, DkimLifecycleState.creating.rawValue,
                                  key.lifecycleDetails, key.description, key.algorithm, key.keyLength, key.isImported, sealed,
-                                 key.dnsSubdomainName, key.cnameRecordValue, key.txtRecordValue, key.timeCreated, key.timeUpdated])
+                                 key.dnsSubdomainName, key.cnameRecordValue, key.txtRecordValue, key.timeCreated, key.timeUpdated,
+                                 tags.freeform, tags.defined])
             return try Self.setDkimState(db, key.id, key.lifecycleState, details: key.lifecycleDetails, at: key.timeUpdated)
         }
     }

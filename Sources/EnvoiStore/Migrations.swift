@@ -261,6 +261,30 @@ enum Migrations {
                 ALTER TABLE email_domain ADD COLUMN locks TEXT NOT NULL DEFAULT '[]';
                 """)
         }
+        migrator.registerMigration("v8-dkim-tags") { db in
+            // freeformTags and definedTags of DKIM keys, as JSON objects (as v6-tags for the others).
+            try db.execute(sql: """
+                ALTER TABLE dkim ADD COLUMN freeform_tags TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE dkim ADD COLUMN defined_tags TEXT NOT NULL DEFAULT '{}';
+                """)
+        }
+        migrator.registerMigration("v9-retry-tokens") { db in
+            // Answers given under opc-retry-tokens, per user, kept 24 hours; the body is sealed.
+            try db.execute(sql: """
+                CREATE TABLE api_retry_token (
+                    user_id TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    request TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    etag TEXT,
+                    work_request_id TEXT,
+                    time_created DATETIME NOT NULL,
+                    PRIMARY KEY (user_id, token)
+                );
+                CREATE INDEX api_retry_token_time ON api_retry_token(time_created);
+                """)
+        }
         return migrator
     }
 }

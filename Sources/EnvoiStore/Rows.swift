@@ -73,7 +73,7 @@ extension DkimKey {
                   timeCreated: row["time_created"], timeUpdated: row["time_updated"],
                   dnsSubdomainName: row["dns_subdomain_name"], cnameRecordValue: row["cname_record_value"],
                   txtRecordValue: row["txt_record_value"], isImported: row["is_imported"], keyLength: row["key_length"],
-                  algorithm: row["algorithm"])
+                  algorithm: row["algorithm"], tags: ResourceTags(row: row))
     }
 }
 
@@ -106,7 +106,7 @@ extension ResourceLock {
 }
 
 extension ResourceTags {
-    /// The tags of a sender or email domain row (JSON columns, `{}` when none).
+    /// The tags of a sender, email domain or DKIM key row (JSON columns, `{}` when none).
     init(row: Row) {
         let decoder = JSONDecoder()
         self.init(freeform: (try? decoder.decode([String: String].self, from: Data((row["freeform_tags"] as String? ?? "{}").utf8))) ?? [:],

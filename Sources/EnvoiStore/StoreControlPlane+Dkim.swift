@@ -6,22 +6,25 @@ import GRDB
 /// as `envoi dkim create`), look-ups, description changes and deletion, each change recorded
 /// as a SUCCEEDED work request.
 extension StoreControlPlane: DkimStore {
-    public func createDkim(_ creation: DkimCreation) async throws -> (DkimKey, WorkRequest) {
+    public func createDkim(_ creation: DkimCreation, answering: Answering<(DkimKey, WorkRequest)>) async throws -> RecordedAnswer {
         try await run { [dkimKeys] store in
-            let key = try dkimKeys.createDkimKey(creation)
-            let request = try store.recordWorkRequest(.createDkim, compartment: key.compartmentId, entityType: "dkim",
-                                                      action: .created, resource: key.id, entityUri: Self.dkimURI(key.id),
-                                                      log: "Created DKIM key \(key.name)")
-            return (key, request)
+            let made = try dkimKeys.makeDkimKey(creation)
+            return try store.answering(answering) { try store.atomically {
+                let key = try store.insertDkim(made.key, privateKeyPEM: made.privateKeyPEM)
+                let request = try store.recordWorkRequest(.createDkim, compartment: key.compartmentId, entityType: "dkim",
+                                                          action: .created, resource: key.id, entityUri: Self.dkimURI(key.id),
+                                                          log: "Created DKIM key \(key.name)")
+                return (key, request)
+            } }
         }
     }
 
     public func dkim(_ id: OCID) async throws -> DkimKey { try await run { try $0.dkimKey(id) } }
     public func dkims(_ query: DkimQuery) async throws -> ListPage<DkimKey> { try await run { try $0.dkimKeys(query) } }
 
-    public func updateDkim(_ id: OCID, description: String?) async throws -> (DkimKey, WorkRequest) {
+    public func updateDkim(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (DkimKey, WorkRequest) {
         try await run { store in try store.atomically {
-            let key = try store.updateDkim(id, description: description)
+            let key = try store.updateDkim(id, description: description, tags: tags)
             let request = try store.recordWorkRequest(.updateDkim, compartment: key.compartmentId, entityType: "dkim",
                                                       action: .updated, resource: key.id, entityUri: Self.dkimURI(key.id),
                                                       log: "Updated DKIM key \(key.name)")
@@ -61,14 +64,19 @@ extension ControlPlaneStore {
         }
     }
 
-    /// Changes a DKIM key's description (nil leaves it as it is) and returns the key.
-    public func updateDkim(_ id: OCID, description: String?) throws -> DkimKey {
+    /// Changes a DKIM key's description and tags (nil leaves each as it is) and returns the key.
+    public func updateDkim(_ id: OCID, description: String?, tags: ResourceTags? = nil) throws -> DkimKey {
         let description = try description.map { try ControlPlaneRules.description($0) }
+        let tags = try tags.map { try ControlPlaneRules.tags($0) }
         return try write { db in
             _ = try Self.fetch(db, "dkim", .dkim, id)
             if let description {
                 try db.execute(sql: "UPDATE dkim SET description = ?, time_updated = ? WHERE id = ?",
                                arguments: [description, now(), id.rawValue])
+            }
+            if let columns = tags?.columns {
+                try db.execute(sql: "UPDATE dkim SET freeform_tags = ?, defined_tags = ?, time_updated = ? WHERE id = ?",
+                               arguments: [columns.freeform, columns.defined, now(), id.rawValue])
             }
             return DkimKey(row: try Self.fetch(db, "dkim", .dkim, id))
         }

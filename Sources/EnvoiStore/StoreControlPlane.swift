@@ -85,14 +85,15 @@ extension StoreControlPlane: SuppressionStore {
 }
 
 extension StoreControlPlane: EmailDomainStore {
-    public func createEmailDomain(name: String, compartment: OCID, description: String?, tags: ResourceTags) async throws -> (EmailDomain, WorkRequest) {
-        try await run { store in try store.atomically {
+    public func createEmailDomain(name: String, compartment: OCID, description: String?, tags: ResourceTags,
+                                  answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer {
+        try await run { store in try store.answering(answering) { try store.atomically {
             let domain = try store.createEmailDomain(name: name, compartment: compartment, description: description, tags: tags)
             let request = try store.recordWorkRequest(.createEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
                                                       action: .created, resource: domain.id, entityUri: Self.uri(domain.id),
                                                       log: "Created email domain \(domain.name)")
             return (domain, request)
-        } }
+        } } }
     }
 
     public func emailDomain(_ id: OCID) async throws -> EmailDomain { try await run { try $0.emailDomain(id) } }
@@ -117,14 +118,14 @@ extension StoreControlPlane: EmailDomainStore {
         } }
     }
 
-    public func moveEmailDomain(_ id: OCID, to compartment: OCID) async throws -> (EmailDomain, WorkRequest) {
-        try await run { store in try store.atomically {
+    public func moveEmailDomain(_ id: OCID, to compartment: OCID, answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer {
+        try await run { store in try store.answering(answering) { try store.atomically {
             let domain = try store.moveEmailDomain(id, to: compartment)
             let request = try store.recordWorkRequest(.moveEmailDomain, compartment: compartment, entityType: "emailDomain",
                                                       action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
                                                       log: "Moved email domain \(domain.name) to compartment \(compartment)")
             return (domain, request)
-        } }
+        } } }
     }
 
     static func uri(_ domain: OCID) -> String { "/20170907/emailDomains/\(domain)" }
@@ -137,8 +138,11 @@ extension StoreControlPlane: WorkRequestStore {
 }
 
 extension StoreControlPlane: CredentialStore {
-    public func createCredential(user: OCID, description: String) async throws -> (SmtpCredential, password: String) {
-        try await run { try $0.createCredential(user: user, description: description) }
+    public func createCredential(user: OCID, description: String, answering: Answering<(SmtpCredential, password: String)>) async throws -> RecordedAnswer {
+        try await run { store in
+            let secret = try ControlPlaneStore.newCredentialSecret()
+            return try store.answering(answering) { try store.createCredential(user: user, description: description, secret: secret) }
+        }
     }
 
     public func credentials(user: OCID) async throws -> [SmtpCredential] { try await run { try $0.credentials(user: user) } }
@@ -148,6 +152,10 @@ extension StoreControlPlane: CredentialStore {
     }
 
     public func deleteCredential(_ id: OCID) async throws { try await run { try $0.deleteCredential(id) } }
+}
+
+extension StoreControlPlane: RetryTokenLedger {
+    public func state(of claim: RetryClaim) async throws -> RetryClaimState { try await run { try $0.retryClaimState(claim) } }
 }
 
 extension StoreControlPlane: SubmissionLedger {

@@ -10,13 +10,19 @@ extension ControlPlaneRoutes {
     }
 
     func registerCredentials(on router: Router<APIRequestContext>) {
-        router.post("/20160918/users/:userId/smtpCredentials") { _, context in
+        router.post("/20160918/users/:userId/smtpCredentials") { request, context in
             let user = try credentialOwner(context)
+            let claim = try Self.retryClaim(request, context)
+            if let replay = try await replayed(claim) { return replay }
             let details = try JSONCoding.decode(CreateSmtpCredentialDetails.self, from: context.body)
             let description = try Self.requiredAttribute(details.description, "description")
-            let (credential, password) = try await hidingMissingUser { try await backend.createCredential(user: user, description: description) }
-            // The only answer that carries the password; it is never stored in clear nor shown again.
-            return try Self.resource(SmtpCredentialJSON(credential, password: password))
+            // The only answer that carries the password; it is never stored in clear, and shown
+            // again only to a retry of the same request by the same caller (sealed in the ledger).
+            return try await hidingMissingUser {
+                try await backend.createCredential(user: user, description: description, answering: Answering(claim) { created in
+                    try Self.answer(SmtpCredentialJSON(created.0, password: created.password))
+                })
+            }.response
         }
         router.get("/20160918/users/:userId/smtpCredentials") { _, context in
             let user = try credentialOwner(context)

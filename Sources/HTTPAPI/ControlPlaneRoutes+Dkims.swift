@@ -12,29 +12,32 @@ extension ControlPlaneRoutes {
         var description: String?
         var privateKey: String?
         var freeformTags: [String: String]?
-        var definedTags: [String: AnyJSON]?
+        var definedTags: [String: [String: String]]?
     }
 
     struct UpdateDkimDetails: Decodable {
         var description: String?
         var freeformTags: [String: String]?
-        var definedTags: [String: AnyJSON]?
+        var definedTags: [String: [String: String]]?
     }
 
     func registerDkims(on router: Router<APIRequestContext>) {
-        router.post("/20170907/dkims") { _, context in
+        router.post("/20170907/dkims") { request, context in
             let caller = try context.requireCaller()
+            let claim = try Self.retryClaim(request, context)
+            if let replay = try await replayed(claim) { return replay }
             let details = try JSONCoding.decode(CreateDkimDetails.self, from: context.body)
             let domainText = try Self.requiredAttribute(details.emailDomainId, "emailDomainId")
             guard let domainID = OCID(domainText, type: .emailDomain) else {
                 throw APIError.invalid("Invalid value for emailDomainId: not an email domain OCID")
             }
-            try Self.refuseTags(freeform: details.freeformTags, defined: details.definedTags)
             let selector = try details.name.map { try ControlPlaneRules.dkimSelector($0, field: "name") }
             let domain = try await Self.visible(caller, .manage, compartment: \.compartmentId) { try await backend.emailDomain(domainID) }
-            let (key, request) = try await backend.createDkim(DkimCreation(emailDomainId: domain.id, selector: selector,
-                                                                           description: details.description, privateKeyPEM: details.privateKey))
-            return try Self.resource(DkimJSON(key), status: .accepted, workRequest: request.id)
+            let creation = DkimCreation(emailDomainId: domain.id, selector: selector, description: details.description,
+                                        privateKeyPEM: details.privateKey, tags: Self.tags(freeform: details.freeformTags, defined: details.definedTags))
+            return try await backend.createDkim(creation, answering: Answering(claim) { created in
+                try Self.answer(DkimJSON(created.0), status: .accepted, workRequest: created.1.id)
+            }).response
         }
         router.get("/20170907/dkims/:dkimId") { _, context in
             try Self.resource(DkimJSON(try await visibleDkim(context, .read)))
@@ -57,9 +60,10 @@ extension ControlPlaneRoutes {
         router.put("/20170907/dkims/:dkimId") { request, context in
             let key = try await visibleDkim(context, .manage)
             let details = try JSONCoding.decode(UpdateDkimDetails.self, from: context.body)
-            try Self.refuseTags(freeform: details.freeformTags, defined: details.definedTags)
             try Self.checkIfMatch(request, etag: try Self.etag(DkimJSON(key)))
-            let (_, workRequest) = try await backend.updateDkim(key.id, description: details.description)
+            let tags = details.freeformTags == nil && details.definedTags == nil
+                ? nil : Self.tags(freeform: details.freeformTags, defined: details.definedTags, keeping: key.tags)
+            let (_, workRequest) = try await backend.updateDkim(key.id, description: details.description, tags: tags)
             return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
         }
         router.delete("/20170907/dkims/:dkimId") { request, context in
@@ -93,8 +97,8 @@ struct DkimJSON: Encodable {
     var txtRecordValue: String?
     var isImported: Bool
     var keyLength: Int
-    var freeformTags: [String: String] = [:]
-    var definedTags: [String: [String: String]] = [:]
+    var freeformTags: [String: String]
+    var definedTags: [String: [String: String]]
 
     init(_ key: DkimKey, summary: Bool = false) {
         name = key.name
@@ -113,5 +117,7 @@ struct DkimJSON: Encodable {
         }
         isImported = key.isImported
         keyLength = key.keyLength
+        freeformTags = key.tags.freeform
+        definedTags = key.tags.defined
     }
 }

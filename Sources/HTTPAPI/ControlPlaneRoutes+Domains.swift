@@ -20,16 +20,20 @@ extension ControlPlaneRoutes {
     }
 
     func registerEmailDomains(on router: Router<APIRequestContext>) {
-        router.post("/20170907/emailDomains") { _, context in
+        router.post("/20170907/emailDomains") { request, context in
             let caller = try context.requireCaller()
+            let claim = try Self.retryClaim(request, context)
+            if let replay = try await replayed(claim) { return replay }
             let details = try JSONCoding.decode(CreateEmailDomainDetails.self, from: context.body)
             let name = try Self.requiredAttribute(details.name, "name")
             let compartment = try Self.compartmentAttribute(details.compartmentId)
             if details.domainVerificationId != nil { throw APIError.invalid("Invalid value for domainVerificationId: domain verification is not supported") }
             try Self.require(caller, .manage, in: compartment)
-            let (domain, request) = try await backend.createEmailDomain(name: name, compartment: compartment, description: details.description,
-                                                                        tags: Self.tags(freeform: details.freeformTags, defined: details.definedTags))
-            return try Self.resource(EmailDomainJSON(domain), status: .accepted, workRequest: request.id)
+            return try await backend.createEmailDomain(
+                name: name, compartment: compartment, description: details.description,
+                tags: Self.tags(freeform: details.freeformTags, defined: details.definedTags),
+                answering: Answering(claim) { created in try Self.answer(EmailDomainJSON(created.0), status: .accepted, workRequest: created.1.id) }
+            ).response
         }
         router.get("/20170907/emailDomains/:emailDomainId") { _, context in
             try Self.resource(EmailDomainJSON(try await visibleDomain(context, .read)))
@@ -58,12 +62,15 @@ extension ControlPlaneRoutes {
             return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
         }
         router.post("/20170907/emailDomains/:emailDomainId/actions/changeCompartment") { request, context in
+            let claim = try Self.retryClaim(request, context)
+            if let replay = try await replayed(claim) { return replay }
             let domain = try await visibleDomain(context, .manage)
             let compartment = try Self.destination(context, try context.requireCaller())
             try Self.checkIfMatch(request, etag: try Self.etag(EmailDomainJSON(domain)))
             try Self.checkLocks(domain.locks, request, deleting: false)
-            let (_, workRequest) = try await backend.moveEmailDomain(domain.id, to: compartment)
-            return JSONCoding.empty(status: .accepted, headers: [Self.workRequestHeader: workRequest.id.rawValue])
+            return try await backend.moveEmailDomain(domain.id, to: compartment, answering: Answering(claim) { moved in
+                Self.answer(status: .accepted, workRequest: moved.1.id)
+            }).response
         }
         router.delete("/20170907/emailDomains/:emailDomainId") { request, context in
             let domain = try await visibleDomain(context, .manage)

@@ -109,20 +109,8 @@ struct ControlPlaneRoutes: Sendable {
         return id
     }
 
-    /// Envoi keeps no tags: a request that sets some is refused rather than silently dropped.
     /// The tags of a create or update request; absent fields keep `current`'s.
     static func tags(freeform: [String: String]?, defined: [String: [String: String]]?, keeping current: ResourceTags = .none) -> ResourceTags {
         ResourceTags(freeform: freeform ?? current.freeform, defined: defined ?? current.defined)
     }
-
-    /// DKIM keys keep no tags: a request that sets some is refused rather than silently dropped.
-    static func refuseTags(freeform: [String: String]?, defined: [String: AnyJSON]?) throws(APIError) {
-        if let freeform, !freeform.isEmpty { throw .invalid("Invalid value for freeformTags: tags are not supported") }
-        if let defined, !defined.isEmpty { throw .invalid("Invalid value for definedTags: tags are not supported") }
-    }
-}
-
-/// Any JSON value, accepted and not kept (for fields whose content Envoi does not use).
-struct AnyJSON: Decodable {
-    init(from decoder: any Decoder) throws {}
 }

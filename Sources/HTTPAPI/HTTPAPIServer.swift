@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// Everything the control plane routes need from the store.
 public typealias ControlPlaneBackend = CallerDirectory & SenderStore & SuppressionStore & EmailDomainStore & DkimStore & WorkRequestStore
     & LockStore
-    & CredentialStore & SubmissionLedger & TenancyDirectory
+    & CredentialStore & SubmissionLedger & TenancyDirectory & RetryTokenLedger
 
 /// The HTTPS API's named settings, each with its default.
 public struct HTTPAPIConfiguration: Sendable {

@@ -62,6 +62,42 @@ import Testing
         }
     }
 
+    @Test func dkimTagsAreKeptAndReplacedByUpdate() async throws {
+        let fixture = try APIFixture()
+        let domain = try fixture.store.createEmailDomain(name: "tags.example")
+        try await fixture.withClient { client in
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: [
+                "emailDomainId": domain.id.rawValue, "name": "sel", "privateKey": Self.importedPEM,
+                "freeformTags": ["team": "mail"], "definedTags": ["Ops": ["CostCenter": "42"]]] as [String: Any]), as: UTF8.self)
+            let created = try await client.signed(fixture.adminKey, .post, "/20170907/dkims", json: json)
+            #expect(created.status == .accepted)
+            #expect(created.object["freeformTags"] as? [String: String] == ["team": "mail"])
+            #expect(created.object["definedTags"] as? [String: [String: String]] == ["Ops": ["CostCenter": "42"]])
+            let id = try #require(created.object["id"] as? String)
+
+            let updated = try await client.signed(fixture.adminKey, .put, "/20170907/dkims/\(id)", json: #"{"freeformTags":{"team":"ops"}}"#,
+                                                  extra: [.ifMatch: try #require(created.headers[.eTag])])
+            #expect(updated.status == .accepted)
+            #expect(try await Self.workRequest(client, fixture, of: updated) == ("UPDATE_DKIM", "SUCCEEDED"))
+            let fetched = try await client.signed(fixture.adminKey, .get, "/20170907/dkims/\(id)")
+            #expect(fetched.object["freeformTags"] as? [String: String] == ["team": "ops"])
+            #expect(fetched.object["definedTags"] as? [String: [String: String]] == ["Ops": ["CostCenter": "42"]], "kept when not given")
+            let list = try await client.signed(fixture.adminKey, .get, "/20170907/dkims?emailDomainId=\(domain.id)")
+            let items = try #require(list.object["items"] as? [[String: Any]])
+            #expect(items.first?["freeformTags"] as? [String: String] == ["team": "ops"])
+            #expect(items.first?["definedTags"] as? [String: [String: String]] == ["Ops": ["CostCenter": "42"]])
+
+            let refused = try await client.signed(fixture.adminKey, .put, "/20170907/dkims/\(id)", json: #"{"freeformTags":{"a b":"v"}}"#)
+            #expect(refused.code == "InvalidParameter" && refused.message == #"freeformTags: the key "a b" contains a space, a dot or a control character"#)
+            let tooMany = Dictionary(uniqueKeysWithValues: (0...64).map { ("k\($0)", "v") })
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: [
+                "emailDomainId": domain.id.rawValue, "name": "sel2", "privateKey": Self.importedPEM, "freeformTags": tooMany] as [String: Any]),
+                              as: UTF8.self)
+            let refusedCreate = try await client.signed(fixture.adminKey, .post, "/20170907/dkims", json: body)
+            #expect(refusedCreate.code == "InvalidParameter" && refusedCreate.message == "tags: more than 64 tags")
+        }
+    }
+
     @Test func dkimInputIsChecked() async throws {
         let fixture = try APIFixture()
         let domain = try fixture.store.createEmailDomain(name: "example.org")

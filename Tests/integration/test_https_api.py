@@ -127,6 +127,34 @@ def test_sdk_and_cli_keep_tags_of_senders_and_domains(api):
     assert email.get_email_domain(domain.id).data.freeform_tags == {"team": "ops"}
 
 
+def test_sdk_keeps_dkim_tags(api):
+    email, tenancy = api.email, api.key.tenancy
+    domain = email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="dkimtags.example.com")).data
+    key = email.create_dkim(oci.email.models.CreateDkimDetails(
+        email_domain_id=domain.id, name="tagged", freeform_tags={"team": "mail"}, defined_tags={"Ops": {"Owner": "ana"}})).data
+    assert key.freeform_tags == {"team": "mail"} and key.defined_tags == {"Ops": {"Owner": "ana"}}
+    assert email.get_dkim(key.id).data.freeform_tags == {"team": "mail"}
+    email.update_dkim(key.id, oci.email.models.UpdateDkimDetails(freeform_tags={"team": "ops"}))
+    fetched = email.get_dkim(key.id).data
+    assert fetched.freeform_tags == {"team": "ops"} and fetched.defined_tags == {"Ops": {"Owner": "ana"}}
+    assert [k.freeform_tags for k in email.list_dkims(email_domain_id=domain.id).data.items] == [{"team": "ops"}]
+
+
+def test_sdk_retry_token_creates_one_domain(api):
+    email, tenancy = api.email, api.key.tenancy
+    details = oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="retry.example.com")
+    first = email.create_email_domain(details, opc_retry_token="sdk-retry-1")
+    again = email.create_email_domain(details, opc_retry_token="sdk-retry-1")
+    assert again.status == first.status == 202 and again.data.id == first.data.id
+    assert again.headers["opc-work-request-id"] == first.headers["opc-work-request-id"] and again.headers["etag"] == first.headers["etag"]
+    domains = email.list_email_domains(compartment_id=tenancy, name="retry.example.com").data.items
+    assert [d.id for d in domains] == [first.data.id]
+    with pytest.raises(oci.exceptions.ServiceError) as reused:
+        email.create_email_domain(oci.email.models.CreateEmailDomainDetails(compartment_id=tenancy, name="other.example.com"),
+                                  opc_retry_token="sdk-retry-1", retry_strategy=oci.retry.NoneRetryStrategy())
+    assert reused.value.status == 409 and reused.value.code == "Conflict" and "opc-retry-token" in reused.value.message
+
+
 def test_sdk_locks_senders_and_domains(api):
     email, tenancy = api.email, api.key.tenancy
     sender = email.create_sender(oci.email.models.CreateSenderDetails(compartment_id=tenancy, email_address="lock@example.com")).data

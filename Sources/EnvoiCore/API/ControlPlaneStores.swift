@@ -38,14 +38,16 @@ public protocol SuppressionStore: Sendable {
 
 /// Email domains; every change is recorded as a SUCCEEDED work request.
 public protocol EmailDomainStore: Sendable {
-    func createEmailDomain(name: String, compartment: OCID, description: String?, tags: ResourceTags) async throws -> (EmailDomain, WorkRequest)
+    /// Creates a domain; answered (and, with a retry claim, recorded) by `answering`.
+    func createEmailDomain(name: String, compartment: OCID, description: String?, tags: ResourceTags,
+                           answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer
     func emailDomain(_ id: OCID) async throws -> EmailDomain
     func emailDomains(_ query: EmailDomainQuery) async throws -> ListPage<EmailDomain>
     /// Changes the description and the tags (nil leaves each as it is).
     func updateEmailDomain(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (EmailDomain, WorkRequest)
     func deleteEmailDomain(_ id: OCID) async throws -> WorkRequest
-    /// Moves the domain and its DKIM keys to `compartment` (changeCompartment).
-    func moveEmailDomain(_ id: OCID, to compartment: OCID) async throws -> (EmailDomain, WorkRequest)
+    /// Moves the domain and its DKIM keys to `compartment` (changeCompartment), answered by `answering`.
+    func moveEmailDomain(_ id: OCID, to compartment: OCID, answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer
 }
 
 /// Resource locks on approved senders and email domains.
@@ -65,8 +67,9 @@ public protocol WorkRequestStore: Sendable {
 
 /// SMTP credentials (the Identity API subset).
 public protocol CredentialStore: Sendable {
-    /// Creates a credential; the password is returned here and never again.
-    func createCredential(user: OCID, description: String) async throws -> (SmtpCredential, password: String)
+    /// Creates a credential; the password is in this answer and never again (a retry's recorded
+    /// answer holds it sealed).
+    func createCredential(user: OCID, description: String, answering: Answering<(SmtpCredential, password: String)>) async throws -> RecordedAnswer
     func credentials(user: OCID) async throws -> [SmtpCredential]
     func credential(_ id: OCID) async throws -> SmtpCredential
     func deleteCredential(_ id: OCID) async throws
@@ -92,12 +95,12 @@ public protocol TenancyDirectory: Sendable {
 /// DKIM keys of email domains; every change is recorded as a SUCCEEDED work request. Private
 /// keys go in (an import) and never come out of this interface.
 public protocol DkimStore: Sendable {
-    /// Creates a key for `emailDomainId`: generated, or imported from `privateKeyPEM`.
-    func createDkim(_ creation: DkimCreation) async throws -> (DkimKey, WorkRequest)
+    /// Creates a key for `emailDomainId`: generated, or imported from `privateKeyPEM`; answered by `answering`.
+    func createDkim(_ creation: DkimCreation, answering: Answering<(DkimKey, WorkRequest)>) async throws -> RecordedAnswer
     func dkim(_ id: OCID) async throws -> DkimKey
     func dkims(_ query: DkimQuery) async throws -> ListPage<DkimKey>
-    /// Changes the description (nil leaves it as it is).
-    func updateDkim(_ id: OCID, description: String?) async throws -> (DkimKey, WorkRequest)
+    /// Changes the description and the tags (nil leaves each as it is).
+    func updateDkim(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (DkimKey, WorkRequest)
     func deleteDkim(_ id: OCID) async throws -> WorkRequest
 }
 
@@ -109,9 +112,11 @@ public struct DkimCreation: Sendable {
     public var description: String?
     /// A PEM private key to import; nil generates one.
     public var privateKeyPEM: String?
+    public var tags: ResourceTags
 
-    public init(emailDomainId: OCID, selector: String?, description: String?, privateKeyPEM: String?) {
+    public init(emailDomainId: OCID, selector: String?, description: String?, privateKeyPEM: String?, tags: ResourceTags = .none) {
         self.emailDomainId = emailDomainId
+        self.tags = tags
         self.selector = selector
         self.description = description
         self.privateKeyPEM = privateKeyPEM
@@ -121,6 +126,7 @@ public struct DkimCreation: Sendable {
 /// The one way DKIM keys are made (DkimService's `DkimKeyFactory`), handed to the store's
 /// control plane so that the API creates keys exactly as `envoi dkim create` does.
 public protocol DkimKeyCreator: Sendable {
-    /// Validates, generates or imports, and stores a key (synchronously; may block).
-    func createDkimKey(_ creation: DkimCreation) throws -> DkimKey
+    /// Validates, and generates or imports, a key and its PEM private key, storing nothing
+    /// (synchronously; may block): the caller stores it in its own transaction.
+    func makeDkimKey(_ creation: DkimCreation) throws -> (key: DkimKey, privateKeyPEM: String)
 }

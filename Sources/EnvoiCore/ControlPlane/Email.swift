@@ -51,11 +51,13 @@ public struct DkimKey: Sendable, Codable, Equatable {
     public var keyLength: Int
     /// `rsa-sha256` or `ed25519-sha256`.
     public var algorithm: String
+    public var tags: ResourceTags
 
     public init(id: OCID, name: String, emailDomainId: OCID, compartmentId: OCID, lifecycleState: DkimLifecycleState,
                 lifecycleDetails: String? = nil, description: String? = nil, timeCreated: Date, timeUpdated: Date,
                 dnsSubdomainName: String, cnameRecordValue: String, txtRecordValue: String,
-                isImported: Bool, keyLength: Int, algorithm: String) {
+                isImported: Bool, keyLength: Int, algorithm: String, tags: ResourceTags = .none) {
+        self.tags = tags
         self.id = id
         self.name = name
         self.emailDomainId = emailDomainId
