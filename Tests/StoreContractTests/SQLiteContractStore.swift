@@ -57,7 +57,9 @@ struct SQLiteContractStore: ContractStore {
 
 /// The API's DKIM key factory, which no contract test reaches.
 struct NoDkimKeys: DkimKeyCreator {
-    func createDkimKey(_ creation: DkimCreation) throws -> DkimKey { throw ContractTestError("no DKIM keys in the contract tests") }
+    func makeDkimKey(_ creation: DkimCreation) throws -> (key: DkimKey, privateKeyPEM: String) {
+        throw ContractTestError("no DKIM keys in the contract tests")
+    }
 }
 
 /// The message every contract test queues.
