@@ -109,6 +109,7 @@ let package = Package(
         .target(
             name: "SMTPLoad",
             dependencies: [
+                "EnvoiCore",
                 "SMTPClient",
                 "SMTPProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

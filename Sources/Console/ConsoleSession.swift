@@ -1,4 +1,4 @@
-import Synchronization
+import EnvoiCore
 
 /// The one place the terminal thread and the async world meet: the model behind a lock, a
 /// version that changes with every change (the terminal redraws only then), and the stream of
@@ -9,14 +9,14 @@ public final class ConsoleSession: Sendable {
         var version = 0
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let continuation: AsyncStream<ConsoleEffect>.Continuation
     /// The effects, in the order the keys asked for them; finished when the console stops.
     public let effects: AsyncStream<ConsoleEffect>
 
     /// A session starting from `model`.
     public init(model: ConsoleModel) {
-        state = Mutex(State(model: model))
+        state = Locked(State(model: model))
         (effects, continuation) = AsyncStream.makeStream(of: ConsoleEffect.self, bufferingPolicy: .unbounded)
     }
 

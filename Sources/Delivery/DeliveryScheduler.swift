@@ -5,7 +5,6 @@ import Logging
 import MailMessage
 import ServiceLifecycle
 import SMTPProtocol
-import Synchronization
 
 /// The delivery pipeline, as one `Service`: workers claim due queue entries, drop recipients
 /// suppressed since acceptance, sign with the sender domain's ACTIVE DKIM key, hand the message to
@@ -42,7 +41,7 @@ public final class DeliveryScheduler: Service, Sendable {
     private let configuration: Configuration
     private let statistics: ServiceStatistics
     private let logger: Logger
-    private let concurrency: Mutex<DestinationConcurrency>
+    private let concurrency: Locked<DestinationConcurrency>
 
     public init(store: any DeliveryQueueStore, transport: any Transport, configuration: Configuration = Configuration(),
                 statistics: ServiceStatistics, logger: Logger) {
@@ -51,7 +50,7 @@ public final class DeliveryScheduler: Service, Sendable {
         self.configuration = configuration
         self.statistics = statistics
         self.logger = logger
-        self.concurrency = Mutex(DestinationConcurrency(initial: configuration.initialConcurrency, maximum: configuration.maximumConcurrency))
+        self.concurrency = Locked(DestinationConcurrency(initial: configuration.initialConcurrency, maximum: configuration.maximumConcurrency))
     }
 
     /// Events are kept this long (BEHAVIOUR.md §7).

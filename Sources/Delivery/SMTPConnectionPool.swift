@@ -1,4 +1,4 @@
-import Synchronization
+import EnvoiCore
 
 /// Idle SMTP sessions kept for the next message to the same host, as Postfix's connection cache
 /// (`scache`) does: a session that has carried fewer than `maximumMessages` messages goes back
@@ -45,7 +45,7 @@ public final class SMTPConnectionPool<C: Clock>: Sendable where C.Duration == Du
 
     public let limits: Limits
     private let clock: C
-    private let idle = Mutex<[String: [Idle]]>([:])
+    private let idle = Locked<[String: [Idle]]>([:])
 
     public init(limits: Limits = Limits(), clock: C) {
         self.limits = limits

@@ -1,7 +1,6 @@
 import EnvoiCore
 import Foundation
 import GRDB
-import Synchronization
 
 /// A message the intake has checked, ready for the durable queue.
 public struct QueuedMessage: Sendable {
@@ -44,7 +43,7 @@ public final class QueueWriter: Sendable {
     private let store: ControlPlaneStore
     private let statistics: ServiceStatistics
     private let enforcesLimits: Bool
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -62,7 +61,7 @@ public final class QueueWriter: Sendable {
         #if DEBUG
         initial.finished = StoreFault.active.contains(.queueWriter)
         #endif
-        state = Mutex(initial)
+        state = Locked(initial)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 

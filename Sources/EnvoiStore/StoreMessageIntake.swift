@@ -2,7 +2,6 @@ import Crypto
 import EnvoiCore
 import Foundation
 import MailMessage
-import Synchronization
 
 /// The `MessageIntake` over the SQLite store and the group-committed queue: the same checks for
 /// SMTP and HTTPS submissions.
@@ -12,16 +11,16 @@ public final class StoreMessageIntake: MessageIntake {
     private let hasher: PasswordHasher
     private let hostname: String
     private let statistics: ServiceStatistics
-    private let limits: Mutex<SendLimits>
+    private let limits: Locked<SendLimits>
     /// Successful password checks, keyed by credential and a SHA-256 of the password, so that a
     /// client that reconnects does not pay 210,000 PBKDF2 rounds each time. The credential row is
     /// still read on every AUTH, so a deleted credential stops working at once.
-    private let verified = Mutex<[String: OCID]>([:])
+    private let verified = Locked<[String: OCID]>([:])
     /// Each user's authorisation snapshot (senders, policies, groups), reused for
     /// `authorizationLifetime`: a session's MAIL FROM and its commit, and concurrent sessions of
     /// one user, read the control plane once between them. A revoked sender or policy takes
     /// effect within that second.
-    private let authorizations = Mutex<[OCID: (SendAuthorization, [Group], ContinuousClock.Instant)]>([:])
+    private let authorizations = Locked<[OCID: (SendAuthorization, [Group], ContinuousClock.Instant)]>([:])
     public static let authorizationLifetime: Duration = .seconds(1)
     private static let verifiedCacheLimit = 10_000
 
@@ -32,7 +31,7 @@ public final class StoreMessageIntake: MessageIntake {
         self.hostname = hostname
         self.statistics = statistics
         self.hasher = hasher
-        self.limits = Mutex(try store.limits())
+        self.limits = Locked(try store.limits())
     }
 
     public func currentMaximumMessageSize() -> Int { limits.withLock { $0.maxMessageSize } }

@@ -1,6 +1,5 @@
 import _CryptoExtras
 import EnvoiCore
-import Synchronization
 
 /// Remembers, for a few seconds, what a key id resolved to: its parsed public key and what its
 /// owner may do. A busy client then verifies its signatures without a store round trip per
@@ -17,7 +16,7 @@ final class CallerCache: Sendable {
     /// Entries kept at most; beyond, expired ones are dropped, then all.
     static let maximumEntries = 10_000
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
     private let now: @Sendable () -> Double
 
     init(now: @escaping @Sendable () -> Double) {

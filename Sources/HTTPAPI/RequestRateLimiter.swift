@@ -1,4 +1,4 @@
-import Synchronization
+import EnvoiCore
 
 /// The per-API-key request rate (BEHAVIOUR.md §2: `429 TooManyRequests`, distinct from the send
 /// limits): a token bucket per key id holding at most one second's worth of requests, refilled
@@ -11,7 +11,7 @@ final class RequestRateLimiter: Sendable {
 
     private let rate: Double
     private let now: @Sendable () -> Double
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets = Locked<[String: Bucket]>([:])
     /// Keys remembered at most; beyond, full (idle) buckets are forgotten.
     static let maximumKeys = 10_000
 

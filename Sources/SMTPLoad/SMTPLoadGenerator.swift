@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 import SMTPClient
 import SMTPProtocol
-import Synchronization
+import EnvoiCore
 
 /// `envoi loadgen smtp`: opens N connections and sends M messages in total over them, each
 /// connection its share back to back on one session, and measures what happened.
@@ -141,7 +141,7 @@ struct ConnectionTally: Sendable {
 
 /// The open connections of a run, so that the deadline can close them all.
 final class ConnectionTracker: Sendable {
-    private let state = Mutex<(channels: [ObjectIdentifier: any Channel], expired: Bool)>(([:], false))
+    private let state = Locked<(channels: [ObjectIdentifier: any Channel], expired: Bool)>(([:], false))
 
     /// Adds `channel`; false when the run is already over (the caller closes it).
     func register(_ channel: any Channel) -> Bool {

@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
-import Synchronization
+import EnvoiCore
 
 /// `envoi loadgen sink`: a minimal SMTP server that answers 250 to everything and stores
 /// nothing, to measure what the load generator itself can sustain.
@@ -14,7 +14,7 @@ public final class SMTPSink: Sendable {
     private let port: Int
     private let tls: NIOSSLContext?
     private let group: any EventLoopGroup
-    private let listener = Mutex<(any Channel)?>(nil)
+    private let listener = Locked<(any Channel)?>(nil)
     /// The self-signed certificate offered with STARTTLS (PEM), for a client that verifies it.
     public let certificatePEM: String?
 

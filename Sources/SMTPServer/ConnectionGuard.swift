@@ -1,4 +1,4 @@
-import Synchronization
+import EnvoiCore
 
 /// Counts open connections, in all and per source address, and remembers authentication
 /// failures per address (BEHAVIOUR.md §1: the connection limits and the auth-failure throttle).
@@ -10,7 +10,7 @@ final class ConnectionGuard: Sendable {
         var failures: [String: [ContinuousClock.Instant]] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let maximumConnections: Int
     private let maximumPerAddress: Int
     private let failureLimit: Int

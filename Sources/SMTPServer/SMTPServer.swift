@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// The SMTP submission listeners, as one `Service`: binds every configured address, serves
 /// sessions until graceful shutdown, then stops accepting, lets sessions in DATA finish within
@@ -17,7 +16,7 @@ public final class SMTPServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let onBound: @Sendable (SocketAddress) -> Void
     private let statistics: ServiceStatistics
-    private let sessions = Mutex<[ObjectIdentifier: (channel: any Channel, listener: String)]>([:])
+    private let sessions = Locked<[ObjectIdentifier: (channel: any Channel, listener: String)]>([:])
 
     /// - Parameter onBound: called once per listener with the address actually bound (so that
     ///   `envoi serve` can print `smtp listening on 127.0.0.1:40123` for port 0).

@@ -1,5 +1,5 @@
 import SMTPProtocol
-import Synchronization
+import EnvoiCore
 
 /// What `envoi demo`'s traffic got back: messages sent, each recipient's deciding reply code,
 /// recipients on the suppression list, and failures by reason.
@@ -11,7 +11,7 @@ final class DemoTally: Sendable {
         var failures: [String: Int] = [:]
     }
 
-    private let counts = Mutex(Counts())
+    private let counts = Locked(Counts())
 
     /// Counts one message's result; `suppressed` is the suppression list as the generator knows it.
     func record(_ result: SMTPDeliveryResult, suppressed: Set<String>) {

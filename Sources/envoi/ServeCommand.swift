@@ -15,7 +15,6 @@ import Prometheus
 import ServiceLifecycle
 import SMTPProtocol
 import SMTPServer
-import Synchronization
 
 /// `envoi serve`: the data planes, headless, until SIGTERM or SIGINT (graceful: stop accepting,
 /// let sessions in DATA finish, flush the queue writer, exit 0).
@@ -220,8 +219,8 @@ struct DkimCheckService: Service {
 
 /// The first address a listener actually bound (port 0 resolved), for the configuration operation.
 final class BoundAddress: Sendable {
-    private let address: Mutex<String>
-    init(_ configured: String) { address = Mutex(configured) }
+    private let address: Locked<String>
+    init(_ configured: String) { address = Locked(configured) }
     /// Keeps the first bound address.
     func set(_ bound: String) { address.withLock { if $0.hasSuffix(":0") || $0.isEmpty { $0 = bound } } }
     var value: String { address.withLock { $0 } }

@@ -2,15 +2,14 @@
 import EnvoiCore
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 /// The console service without a terminal: effects run against a fake data source and their
 /// outcomes land in the session's model.
 @Suite struct ConsoleServiceTests {
     final class FakeSource: ConsoleDataSource {
-        let senderRows = Mutex<[SenderRow]>([])
-        let refuse = Mutex<ControlPlaneError?>(nil)
+        let senderRows = Locked<[SenderRow]>([])
+        let refuse = Locked<ControlPlaneError?>(nil)
 
         func senders() async throws -> [SenderRow] { senderRows.withLock { $0 } }
         func domains() async throws -> [DomainRow] { ConsoleFixture.domains }

@@ -2,7 +2,6 @@ import Delivery
 import DNSResolver
 import EnvoiCore
 import SMTPProtocol
-import Synchronization
 import Testing
 
 /// DNS answers from a table: name → type → records; names absent from the table are NXDOMAIN,
@@ -25,11 +24,11 @@ final class ScriptedConnector: SMTPConnector {
     let refuse: Set<String>
     let greet421: Set<String>
     /// Each connection attempt, as `name[address]:port`.
-    let attempts = Mutex<[String]>([])
+    let attempts = Locked<[String]>([])
     /// Each transaction, as `address: recipients`.
-    let transactions = Mutex<[String]>([])
+    let transactions = Locked<[String]>([])
     /// Every session opened, oldest first.
-    let sessions = Mutex<[Session]>([])
+    let sessions = Locked<[Session]>([])
 
     init(refuse: Set<String> = [], greet421: Set<String> = []) {
         self.refuse = refuse
@@ -50,9 +49,9 @@ final class ScriptedConnector: SMTPConnector {
     final class Session: SMTPSession {
         let address: String
         let connector: ScriptedConnector
-        let open = Mutex(true)
+        let open = Locked(true)
         /// Set to make the next transaction find the server gone (no reply at all).
-        let hungUp = Mutex(false)
+        let hungUp = Locked(false)
 
         init(address: String, connector: ScriptedConnector) {
             self.address = address

@@ -3,14 +3,13 @@ import Crypto
 @testable import Delivery
 import EnvoiCore
 import Foundation
-import Synchronization
 import Testing
 
 /// A transport that records the envelope sender and recipients of each call and answers
 /// `550` for recipients whose local part starts with "bounce".
 final class RecordingTransport: Transport {
-    let calls = Mutex<[(sender: String, recipients: [String])]>([])
-    let maintained = Mutex(false)
+    let calls = Locked<[(sender: String, recipients: [String])]>([])
+    let maintained = Locked(false)
 
     func maintain(until stop: @escaping @Sendable () -> Bool) async {
         maintained.withLock { $0 = true }

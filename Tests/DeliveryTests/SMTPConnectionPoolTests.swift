@@ -1,6 +1,6 @@
 import Delivery
 import SMTPProtocol
-import Synchronization
+import EnvoiCore
 import Testing
 
 /// A clock that moves only when told: idle times are decided without sleeping.
@@ -12,7 +12,7 @@ final class ManualClock: Clock, Sendable {
         static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
-    private let current = Mutex(Instant(offset: .zero))
+    private let current = Locked(Instant(offset: .zero))
     var now: Instant { current.withLock { $0 } }
     var minimumResolution: Duration { .nanoseconds(1) }
 
@@ -27,8 +27,8 @@ final class ManualClock: Clock, Sendable {
 
 /// A session that counts its QUITs.
 final class CountingSession: SMTPSession {
-    let open = Mutex(true)
-    let quits = Mutex(0)
+    let open = Locked(true)
+    let quits = Locked(0)
     var isOpen: Bool { open.withLock { $0 } }
     func deliver(_ message: SMTPClientMessage) async throws -> SMTPDeliveryResult {
         SMTPDeliveryResult(notSent: message, error: .notReady)

@@ -1,6 +1,5 @@
 import EnvoiCore
 import Foundation
-import Synchronization
 import Testing
 
 /// The backends every contract test runs against, with the same assertions.
@@ -36,7 +35,7 @@ protocol ContractStore: SuppressionStore {
 /// A clock that moves one second forward each time it is read, from a whole second, so that
 /// rows get distinct times that both databases store exactly.
 final class TestClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    private let current = Locked(Date(timeIntervalSince1970: 1_800_000_000))
 
     /// The next time (one second after the last one read).
     @Sendable func now() -> Date {

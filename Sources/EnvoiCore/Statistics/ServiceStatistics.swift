@@ -1,5 +1,4 @@
 import CoreMetrics
-import Synchronization
 
 /// The service's counters, kept twice: in process (read by the live snapshot the console and
 /// `envoi stats` show) and through swift-metrics (exported to Prometheus when a backend is
@@ -33,7 +32,7 @@ public final class ServiceStatistics: Sendable {
         var queueDepth = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let factory: (any MetricsFactory)?
 
     /// - Parameter factory: the swift-metrics backend (Prometheus in `envoi serve`); nil keeps the
