@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func usageSurvivesARestart() async throws {
-        let f = try StoreFixture()
+        let start = Date()
+        let f = try StoreFixture(now: { start })
         let first = try QueueWriter(store: f.store)
         async let running: Void = first.run()
         for _ in 0..<3 { _ = await first.commit(submission(f, recipients: 2)) }

@@ -10,11 +10,13 @@ final class StoreFixture {
     let store: ControlPlaneStore
     let bootstrap: ControlPlaneStore.Bootstrap
 
-    init(softBounceLimit: Int = ControlPlaneStore.defaultSoftBounceLimit) throws {
+    /// - Parameter now: the store's clock (a fixed one keeps time-window checks exact however slowly
+    ///   the test runs, as under ThreadSanitizer).
+    init(softBounceLimit: Int = ControlPlaneStore.defaultSoftBounceLimit, now: @escaping @Sendable () -> Date = Date.init) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("envoi-store-\(UUID().uuidString)").path
         directory = DataDirectory(path: root + "/data")
         _ = try directory.prepare()
-        store = try ControlPlaneStore(directory: directory, softBounceLimit: softBounceLimit)
+        store = try ControlPlaneStore(directory: directory, now: now, softBounceLimit: softBounceLimit)
         bootstrap = try store.initialise()
     }
 
