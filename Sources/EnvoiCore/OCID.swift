@@ -1,8 +1,10 @@
+import Foundation
+
 /// An Oracle-Cloud-style resource identifier: `ocid1.<type>.envoi..<unique>`.
 ///
 /// The cloud SDK refuses a configuration whose `user` and `tenancy` are not OCID-shaped (five or
 /// more `.`-separated segments), so every Envoi id has this form. The unique part is 32 lower-case
-/// base-32 characters (160 random bits).
+/// base-32 characters: 10 for the creation time in milliseconds, then 22 random (110 bits).
 public struct OCID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
     /// The full identifier text.
     public let rawValue: String
@@ -10,12 +12,28 @@ public struct OCID: Hashable, Sendable, Codable, CustomStringConvertible, Compar
     /// The realm segment every Envoi id carries.
     public static let realm = "envoi"
 
-    /// Makes a new random id of `type`.
-    public static func generate(_ type: ResourceType) -> OCID {
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+
+    /// Makes a new id of `type`, unguessable and ordered by creation time.
+    ///
+    /// Time first, as in Postfix's long queue ids and UUIDv7 (RFC 9562): ids made in one group
+    /// commit land side by side in every index keyed by them, so a batch of messages dirties a few
+    /// B-tree pages instead of one random page per message and index, and the commit writes and
+    /// syncs that much less. The random part comes from two reads of the system generator, not one
+    /// per character.
+    public static func generate(_ type: ResourceType, at time: Date = Date()) -> OCID {
+        var unique: [UInt8] = []
+        unique.reserveCapacity(32)
+        let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
+        for shift in stride(from: 45, through: 0, by: -5) { unique.append(alphabet[Int((milliseconds >> UInt64(shift)) & 31)]) }
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-        let unique = String((0..<32).map { _ in alphabet[Int(generator.next() % 32)] })
-        return OCID(uncheckedRawValue: "ocid1.\(type.rawValue).\(realm)..\(unique)")
+        for var bits in [generator.next() as UInt64, generator.next() as UInt64] {
+            for _ in 0..<11 {
+                unique.append(alphabet[Int(bits & 31)])
+                bits >>= 5
+            }
+        }
+        return OCID(uncheckedRawValue: "ocid1.\(type.rawValue).\(realm)..\(String(decoding: unique, as: UTF8.self))")
     }
 
     /// Validates `text` as an Envoi OCID, optionally of one `type`.

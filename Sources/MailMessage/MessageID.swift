@@ -31,12 +31,26 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
         self.value = text
     }
 
-    /// A new id `<random>@<domain>`: the random part is a UUID (RFC 9562), unique without
-    /// coordination between Envoi nodes; `domain` is normally the sender's domain.
-    public static func generate(domain: String, unique: UUID = UUID()) -> MessageID {
+    /// A new id `<uuid>@<domain>`: the left part is a version 7 UUID (RFC 9562 §5.7), unique
+    /// without coordination between Envoi nodes and ordered by time, so that the Message-IDs of one
+    /// group commit sit together in the store's index on them; `domain` is normally the sender's.
+    public static func generate(domain: String, unique: UUID = timeOrderedUUID()) -> MessageID {
         let left = unique.uuidString.lowercased()
         if let id = MessageID("\(left)@\(domain)") { return id }
         return MessageID(uncheckedValue: "\(left)@\(fallbackDomain)")
+    }
+
+    /// A version 7 UUID (RFC 9562 §5.7): 48 bits of Unix time in milliseconds, the version and
+    /// variant bits, and 74 random bits.
+    public static func timeOrderedUUID(at time: Date = Date()) -> UUID {
+        var bytes = UUID().uuid
+        let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            for index in 0..<6 { raw[index] = UInt8(truncatingIfNeeded: milliseconds >> UInt64(40 - 8 * index)) }
+            raw[6] = 0x70 | (raw[6] & 0x0F)
+            raw[8] = 0x80 | (raw[8] & 0x3F)
+        }
+        return UUID(uuid: bytes)
     }
 
     private init(uncheckedValue: String) {

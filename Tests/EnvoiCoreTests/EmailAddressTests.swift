@@ -1,3 +1,4 @@
+import Foundation
 import EnvoiCore
 import Testing
 
@@ -60,6 +61,19 @@ import Testing
         #expect(OCID(id.rawValue, type: .user) == nil)
         #expect(id.type == .sender)
         #expect(OCID.generate(.sender) != id)
+    }
+
+    @Test func generatedIdsAreOrderedByCreationTime() throws {
+        let first = OCID.generate(.message, at: Date(timeIntervalSince1970: 1_764_000_000))
+        let second = OCID.generate(.message, at: Date(timeIntervalSince1970: 1_764_000_000.002))
+        let later = OCID.generate(.message, at: Date(timeIntervalSince1970: 1_900_000_000))
+        #expect(first < second && second < later)
+        for id in [first, second, later] { #expect(OCID(id.rawValue, type: .message) == id) }
+        // Same millisecond: the same 10-character time prefix, then 22 random characters.
+        let unique = { (id: OCID) in id.rawValue.split(separator: ".", omittingEmptySubsequences: false)[4] }
+        let twin = OCID.generate(.message, at: Date(timeIntervalSince1970: 1_764_000_000))
+        #expect(unique(first).count == 32 && unique(first).prefix(10) == unique(twin).prefix(10))
+        #expect(unique(first).suffix(22) != unique(twin).suffix(22))
     }
 
     @Test("malformed ids are refused", arguments: [

@@ -42,6 +42,16 @@ struct MessageIDTests {
         #expect(MessageID.generate(domain: "example.com") != MessageID.generate(domain: "example.com"))
     }
 
+    @Test("generated ids are version 7 UUIDs, ordered by time (RFC 9562 §5.7)")
+    func timeOrdered() throws {
+        let early = MessageID.timeOrderedUUID(at: Date(timeIntervalSince1970: 1_764_000_000))
+        let late = MessageID.timeOrderedUUID(at: Date(timeIntervalSince1970: 1_764_000_000.001))
+        #expect(early.uuidString.lowercased().hasPrefix("019ab697-e800-7"))
+        #expect(early.uuidString < late.uuidString)
+        #expect([0x8, 0x9, 0xA, 0xB].contains(early.uuid.8 >> 4))
+        #expect(MessageID.timeOrderedUUID(at: Date(timeIntervalSince1970: 1_764_000_000)) != early)
+    }
+
     @Test("writes dates as RFC 5322 §3.3 date-time", arguments: [
         (0.0, 0, "Thu, 01 Jan 1970 00:00:00 +0000"),
         (1_057_982_437, -420, "Fri, 11 Jul 2003 21:00:37 -0700"),
