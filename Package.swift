@@ -71,6 +71,8 @@ let package = Package(
             name: "EnvoiPostgres",
             dependencies: [
                 "EnvoiCore",
+                "EnvoiSecrets",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -224,7 +226,9 @@ let package = Package(
             dependencies: [
                 "EnvoiStore",
                 "EnvoiPostgres",
+                "EnvoiSecrets",
                 "EnvoiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

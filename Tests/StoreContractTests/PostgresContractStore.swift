@@ -1,3 +1,4 @@
+import Crypto
 import EnvoiCore
 import EnvoiPostgres
 import Foundation
@@ -19,7 +20,8 @@ struct PostgresContractStore: ContractStore {
     /// test fails (no silent skip): scripts/test.sh always provides one.
     static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
         try await withSchema { client, logger in
-            let store = PostgresStore(client: client, logger: logger, now: clock.now, softBounceLimit: softBounceLimit)
+            let store = PostgresStore(client: client, logger: logger, masterKey: SymmetricKey(size: .bits256), now: clock.now,
+                                      softBounceLimit: softBounceLimit)
             try await store.migrate()
             try await store.initialise(tenancy: .generate(.tenancy))
             try await body(PostgresContractStore(store: store, clock: clock))
