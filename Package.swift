@@ -50,10 +50,13 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Secrets sealed at rest under the master key, the same for every backend of the store.
+        .target(name: "EnvoiSecrets", dependencies: ["EnvoiCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "EnvoiStore",
             dependencies: [
                 "EnvoiCore",
+                "EnvoiSecrets",
                 "MailMessage",
                 "Bounces",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -68,6 +71,8 @@ let package = Package(
             name: "EnvoiPostgres",
             dependencies: [
                 "EnvoiCore",
+                "EnvoiSecrets",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -176,6 +181,7 @@ let package = Package(
             name: "envoi",
             dependencies: [
                 "EnvoiCore",
+                "EnvoiSecrets",
                 "EnvoiStore",
                 "SMTPServer",
                 "MetricsEndpoint",
@@ -213,14 +219,16 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
-        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiCore", "Bounces"]),
+        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiSecrets", "EnvoiCore", "Bounces"]),
         // The same assertions against every backend: SQLite (EnvoiStore) and PostgreSQL (EnvoiPostgres).
         .testTarget(
             name: "StoreContractTests",
             dependencies: [
                 "EnvoiStore",
                 "EnvoiPostgres",
+                "EnvoiSecrets",
                 "EnvoiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

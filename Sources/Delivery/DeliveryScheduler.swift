@@ -57,7 +57,7 @@ public final class DeliveryScheduler: Service, Sendable {
     public static let eventRetention: TimeInterval = 14 * 86_400
 
     public func run() async throws {
-        try await Blocking.run { [store] in try store.releaseAllLeases() }
+        try await store.releaseAllLeases()
         if configuration.hold {
             logger.notice("delivery is held (delivery.hold = true): accepted mail stays queued")
             try? await gracefulShutdown()
@@ -76,7 +76,7 @@ public final class DeliveryScheduler: Service, Sendable {
     private func housekeeping() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let cutoff = Date().addingTimeInterval(-Self.eventRetention)
-            if let purged = try? await Blocking.run({ [store] in try store.purgeEvents(before: cutoff) }), purged > 0 {
+            if let purged = try? await store.purgeEvents(before: cutoff), purged > 0 {
                 logger.info("purged old events", metadata: ["count": .stringConvertible(purged)])
             }
             for _ in 0..<3_600 where !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -88,9 +88,7 @@ public final class DeliveryScheduler: Service, Sendable {
     /// One worker: claim, deliver, record, until the service shuts down (between messages).
     private func work() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let jobs = (try? await Blocking.run { [store, configuration] in
-                try store.claimDueDeliveries(now: Date(), limit: 20, lease: configuration.lease)
-            }) ?? []
+            let jobs = (try? await store.claimDueDeliveries(now: Date(), limit: 20, lease: configuration.lease)) ?? []
             if jobs.isEmpty {
                 try? await Task.sleep(for: configuration.pollInterval)
                 continue
@@ -103,7 +101,7 @@ public final class DeliveryScheduler: Service, Sendable {
         var records: [DeliveryRecord] = []
         var recipients: [String] = []
         for recipient in job.recipients {
-            if (try? await Blocking.run { [store] in try store.isSuppressed(recipient) }) == true {
+            if (try? await store.isSuppressed(recipient)) == true {
                 records.append(DeliveryRecord(recipient: recipient, result: .suppressed, status: "Recipient suppressed after acceptance"))
             } else {
                 recipients.append(recipient)
@@ -123,7 +121,7 @@ public final class DeliveryScheduler: Service, Sendable {
         }
         count(records)
         do {
-            try await Blocking.run { [store, records] in try store.recordDeliveries(records, of: job, now: Date()) }
+            try await store.recordDeliveries(records, of: job, now: Date())
         } catch {
             // The lease expires and the entries are tried again: at least once, never lost.
             logger.error("cannot record delivery outcomes", metadata: ["queue_id": .string(job.queueID)])
@@ -179,7 +177,7 @@ public final class DeliveryScheduler: Service, Sendable {
         guard let parsed = try? ParsedMessage(parsing: job.body),
               let from = try? parsed.header.mailboxes(in: "From").first,
               let domain = DomainName(from.address.domain),
-              let key = try? await Blocking.run({ [store] in try store.activeSigningKey(domain: domain.value) }),
+              let key = try? await store.activeSigningKey(domain: domain.value),
               let privateKey = try? DKIMPrivateKey(pemRepresentation: key.privateKeyPEM),
               let signer = try? DKIMSigner(domain: domain, selector: key.selector, privateKey: privateKey),
               let signed = try? signer.sign(job.body, at: Date()) else {

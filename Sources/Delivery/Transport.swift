@@ -53,9 +53,7 @@ public struct CaptureTransport: Transport {
 
     public func deliver(_ message: [UInt8], job: DeliveryJob, recipients: [String], dkimSelector: String?) async -> TransportResult {
         do {
-            try await Blocking.run { [store] in
-                try store.keepInMailbox(message, of: job, recipients: recipients, dkimSelector: dkimSelector, now: .now)
-            }
+            try await store.keepInMailbox(message, of: job, recipients: recipients, dkimSelector: dkimSelector, now: .now)
             return .all(recipients, .relayed(status: SMTPReply.keptInMailbox.description), remoteHost: "capture")
         } catch {
             return .all(recipients, .deferred(status: SMTPReply.mailboxUnwritable.description))

@@ -101,6 +101,71 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        Migration(version: 3, name: "dkim-mailbox", statements: [
+            // Email domains and their DKIM keys, with every column of the SQLite tables (v1, v6,
+            // v7, v8 there). No compartment table exists here yet, so compartment_id has no
+            // foreign key. Names are unique without regard to case (SQLite's COLLATE NOCASE).
+            """
+            CREATE TABLE email_domain (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                active_dkim_id TEXT,
+                is_spf BOOLEAN NOT NULL,
+                domain_verification_status TEXT NOT NULL,
+                description TEXT,
+                time_created TIMESTAMPTZ NOT NULL,
+                freeform_tags TEXT NOT NULL DEFAULT '{}',
+                defined_tags TEXT NOT NULL DEFAULT '{}',
+                locks TEXT NOT NULL DEFAULT '[]'
+            )
+            """,
+            "CREATE UNIQUE INDEX email_domain_name ON email_domain (lower(name))",
+            // private_key is sealed under the master key (EnvoiSecrets `SecretBox`), never in clear.
+            """
+            CREATE TABLE dkim (
+                id TEXT PRIMARY KEY,
+                email_domain_id TEXT NOT NULL REFERENCES email_domain (id) ON DELETE CASCADE,
+                compartment_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                lifecycle_details TEXT,
+                description TEXT,
+                algorithm TEXT NOT NULL,
+                key_length INTEGER NOT NULL,
+                is_imported BOOLEAN NOT NULL,
+                private_key BYTEA NOT NULL,
+                dns_subdomain_name TEXT NOT NULL,
+                cname_record_value TEXT NOT NULL,
+                txt_record_value TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL,
+                time_updated TIMESTAMPTZ NOT NULL,
+                freeform_tags TEXT NOT NULL DEFAULT '{}',
+                defined_tags TEXT NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE UNIQUE INDEX dkim_selector ON dkim (email_domain_id, lower(name))",
+            // At most one ACTIVE key per domain, enforced by the database as well as the rules.
+            "CREATE UNIQUE INDEX dkim_one_active ON dkim (email_domain_id) WHERE lifecycle_state = 'ACTIVE'",
+            // The capture transport's local mailbox: what would have gone out, signed.
+            """
+            CREATE TABLE mailbox (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                queue_id TEXT NOT NULL,
+                message_id TEXT,
+                envelope_sender TEXT NOT NULL,
+                recipients TEXT NOT NULL,
+                dkim_selector TEXT,
+                size BIGINT NOT NULL,
+                body BYTEA NOT NULL,
+                time_delivered TIMESTAMPTZ NOT NULL
+            )
+            """,
+            // One copy per delivery of a message to a set of recipients, even when two attempts
+            // race (a redelivery after a crash); md5 keeps the key short however many recipients.
+            "CREATE UNIQUE INDEX mailbox_delivery ON mailbox (queue_id, md5(recipients))",
+        ]),
     ]
 }
 

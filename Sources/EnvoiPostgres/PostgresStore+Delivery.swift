@@ -5,10 +5,9 @@ import PostgresNIO
 /// The delivery queue on PostgreSQL, shared by several nodes: each claims due recipients with
 /// `FOR UPDATE SKIP LOCKED` (rows another node is claiming are passed over, not waited for) and
 /// leases them, so that a node that dies mid-delivery leaves them to the others once the lease
-/// expires. The same operations and outcomes as the SQLite store's `DeliveryQueueStore` methods,
-/// but `async`: they wait on the database without holding a thread (see the README's PostgreSQL
-/// section for why this is not yet the synchronous EnvoiCore protocol).
-extension PostgresStore {
+/// expires. EnvoiCore's `DeliveryQueueStore`, with the same operations and outcomes as the SQLite
+/// store; the signing key and the mailbox are in `+Dkim` and `+Mailbox`.
+extension PostgresStore: DeliveryQueueStore {
     /// Claims up to `limit` due recipients, grouped by message, leasing them until `now + lease`.
     public func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob] {
         try await transaction { connection in

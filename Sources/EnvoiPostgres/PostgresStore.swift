@@ -1,4 +1,6 @@
+import Crypto
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import Logging
 import PostgresNIO
@@ -13,17 +15,22 @@ import PostgresNIO
 public final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// Seals DKIM private keys under the master key, as the SQLite store does: the same format
+    /// and context, so a key's secret is never in clear in either database.
+    let secrets: SecretBox
     /// The clock that stamps new rows (`time_created`), injected so that tests control it.
     let now: @Sendable () -> Date
     /// Consecutive soft bounces of one recipient that make a SOFTBOUNCE suppression
     /// (`delivery.soft_bounce_limit`), as in the SQLite store.
     public let softBounceLimit: Int
 
-    /// A store over `client`; call `migrate()` before anything else.
-    public init(client: PostgresClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
+    /// A store over `client`, sealing secrets under `masterKey` (the data directory's, as the
+    /// SQLite store's); call `migrate()` before anything else.
+    public init(client: PostgresClient, logger: Logger, masterKey: SymmetricKey, now: @escaping @Sendable () -> Date = Date.init,
                 softBounceLimit: Int = ControlPlaneDefaults.softBounceLimit) {
         self.client = client
         self.logger = logger
+        self.secrets = SecretBox(masterKey: masterKey)
         self.now = now
         self.softBounceLimit = max(1, softBounceLimit)
     }

@@ -2,8 +2,10 @@ import EnvoiCore
 import Foundation
 import GRDB
 
-/// The delivery queue on SQLite.
-extension ControlPlaneStore: DeliveryQueueStore {
+/// The delivery queue on SQLite, synchronous: each operation is one GRDB transaction on the
+/// calling thread. The scheduler reaches them through `DeliveryQueueStore`, whose `async`
+/// overloads (`ControlPlaneStore+DeliveryQueueStore`) run them on a worker.
+extension ControlPlaneStore {
     /// Consecutive soft bounces of one recipient that make a SOFTBOUNCE suppression, unless the
     /// store is opened with another `softBounceLimit` (`delivery.soft_bounce_limit`).
     public static let defaultSoftBounceLimit = ControlPlaneDefaults.softBounceLimit

@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import GRDB
 
@@ -61,7 +62,7 @@ extension ControlPlaneStore {
             try ControlPlaneRules.checkNewDkim(existing: existing, selector: key.name)
             var key = key
             key.compartmentId = domain.compartmentId
-            let sealed = try secrets.seal(Data(privateKeyPEM.utf8), context: Self.dkimContext(key.id))
+            let sealed = try secrets.seal(Data(privateKeyPEM.utf8), context: SecretBox.dkimPrivateKeyContext(key.id))
             try db.execute(sql: """
                 INSERT INTO dkim (id, email_domain_id, compartment_id, name, lifecycle_state, lifecycle_details, description, algorithm,
                                   key_length, is_imported, private_key, dns_subdomain_name, cname_record_value, txt_record_value, time_created, time_updated,
@@ -74,8 +75,6 @@ extension ControlPlaneStore {
             return try Self.setDkimState(db, key.id, key.lifecycleState, details: key.lifecycleDetails, at: key.timeUpdated)
         }
     }
-
-    static func dkimContext(_ id: OCID) -> String { "dkim.private_key/\(id)" }
 
     /// Moves a key to `state`. Activating a key makes the domain's other ACTIVE key INACTIVE and
     /// points the domain's `activeDkimId` at it (one ACTIVE key per domain).
@@ -110,7 +109,7 @@ extension ControlPlaneStore {
     /// The PEM private key of a DKIM key, for the signer only.
     public func dkimPrivateKey(_ id: OCID) throws -> String {
         let sealed: Data = try read { db in try Self.fetch(db, "dkim", .dkim, id)["private_key"] }
-        return String(decoding: try secrets.open(sealed, context: Self.dkimContext(id)), as: UTF8.self)
+        return String(decoding: try secrets.open(sealed, context: SecretBox.dkimPrivateKeyContext(id)), as: UTF8.self)
     }
 
     // MARK: Approved senders

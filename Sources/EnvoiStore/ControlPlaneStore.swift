@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import Crypto
 import Foundation
 import GRDB
@@ -107,6 +108,8 @@ public final class ControlPlaneStore: Sendable {
 
     private func translate(_ error: any Error) -> any Error {
         if let storeError = error as? StoreError { return storeError }
+        // A secret that does not open is the master key's failure, not the database's.
+        if let secretError = error as? SecretBoxError { return secretError }
         if let translated = StoreError.translating(error, path: path) { return translated }
         if let database = error as? DatabaseError, database.resultCode == .SQLITE_CONSTRAINT {
             return ControlPlaneError.conflict("the change conflicts with an existing resource")

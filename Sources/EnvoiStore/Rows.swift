@@ -112,14 +112,6 @@ extension ResourceTags {
         self.init(freeform: (try? decoder.decode([String: String].self, from: Data((row["freeform_tags"] as String? ?? "{}").utf8))) ?? [:],
                   defined: (try? decoder.decode([String: [String: String]].self, from: Data((row["defined_tags"] as String? ?? "{}").utf8))) ?? [:])
     }
-
-    /// The two JSON columns, keys sorted so that equal tags are stored equally.
-    var columns: (freeform: String, defined: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (String(decoding: (try? encoder.encode(freeform)) ?? Data("{}".utf8), as: UTF8.self),
-                String(decoding: (try? encoder.encode(defined)) ?? Data("{}".utf8), as: UTF8.self))
-    }
 }
 
 extension Suppression {

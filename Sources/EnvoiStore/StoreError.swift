@@ -12,7 +12,6 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let corrupt = Code("corrupt")
         public static let full = Code("full")
         public static let io = Code("io")
-        public static let secret = Code("secret")
     }
 
     public let code: Code
@@ -22,10 +21,6 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public static func notInitialised(_ directory: String) -> StoreError {
         StoreError(code: .notInitialised, message: "no Envoi data in \(directory): run `envoi init` first")
-    }
-
-    static func secretUnreadable(_ context: String) -> StoreError {
-        StoreError(code: .secret, message: "a secret at rest (\(context)) cannot be decrypted: wrong master key or damaged data")
     }
 
     static func io(_ message: String) -> StoreError { StoreError(code: .io, message: message) }

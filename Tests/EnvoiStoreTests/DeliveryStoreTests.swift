@@ -21,23 +21,23 @@ import Testing
         let f = try StoreFixture()
         let id = try await enqueue(f, recipients: ["x@example.org", "y@example.org"])
         let now = Date()
-        let jobs = try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60)
+        let jobs = try await f.store.claimDueDeliveries(now: now, limit: 10, lease: 60)
         #expect(jobs.map(\.queueID) == [id])
         #expect(Set(jobs[0].recipients) == ["x@example.org", "y@example.org"])
-        #expect(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).isEmpty, "leased")
-        #expect(try f.store.claimDueDeliveries(now: now.addingTimeInterval(61), limit: 10, lease: 60).count == 1, "lease expired")
-        try f.store.releaseAllLeases()
-        #expect(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).count == 1, "released at start-up")
+        #expect(try await f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).isEmpty, "leased")
+        #expect(try await f.store.claimDueDeliveries(now: now.addingTimeInterval(61), limit: 10, lease: 60).count == 1, "lease expired")
+        try await f.store.releaseAllLeases()
+        #expect(try await f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).count == 1, "released at start-up")
     }
 
     @Test func aRedeliveryAfterACrashIsKeptInTheMailboxOnce() async throws {
         let f = try StoreFixture()
         _ = try await enqueue(f, recipients: ["x@example.org", "y@example.org"])
-        let job = try #require(try f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
-        try f.store.keepInMailbox(job.body, of: job, recipients: job.recipients, dkimSelector: nil, now: Date())
+        let job = try #require(try await f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
+        try await f.store.keepInMailbox(job.body, of: job, recipients: job.recipients, dkimSelector: nil, now: Date())
         // The crash: the outcome was never recorded, so the same recipients are delivered again.
-        try f.store.keepInMailbox(job.body, of: job, recipients: job.recipients, dkimSelector: nil, now: Date())
-        try f.store.keepInMailbox(job.body, of: job, recipients: ["x@example.org"], dkimSelector: nil, now: Date())
+        try await f.store.keepInMailbox(job.body, of: job, recipients: job.recipients, dkimSelector: nil, now: Date())
+        try await f.store.keepInMailbox(job.body, of: job, recipients: ["x@example.org"], dkimSelector: nil, now: Date())
         let kept = try f.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mailbox WHERE queue_id = ?", arguments: [job.queueID]) }
         #expect(kept == 2, "once for both recipients, once for a later delivery to one of them")
     }
@@ -46,8 +46,8 @@ import Testing
         let f = try StoreFixture()
         let id = try await enqueue(f, recipients: ["ok@example.org", "gone@example.org", "later@example.org"])
         let now = Date()
-        let job = try #require(try f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).first)
-        try f.store.recordDeliveries([
+        let job = try #require(try await f.store.claimDueDeliveries(now: now, limit: 10, lease: 60).first)
+        try await f.store.recordDeliveries([
             DeliveryRecord(recipient: "ok@example.org", result: .relayed, status: "250 ok", remoteHost: "mx", dkimSelector: "s1"),
             DeliveryRecord(recipient: "gone@example.org", result: .bouncedHard, status: "550 5.1.1 unknown", remoteHost: "mx.example.org"),
             DeliveryRecord(recipient: "later@example.org", result: .deferred(retryAt: now.addingTimeInterval(300)), status: "451 later"),
@@ -55,10 +55,10 @@ import Testing
         let suppression = try #require(try f.store.suppression(email: "gone@example.org"))
         #expect(suppression.reason == .hardBounce && suppression.errorDetail == "550 5.1.1 unknown")
         #expect(suppression.errorSource == "mx.example.org" && suppression.messageId == "m1@example.com")
-        #expect(try f.store.claimDueDeliveries(now: now.addingTimeInterval(100), limit: 10, lease: 60).isEmpty, "not due yet")
-        let retry = try #require(try f.store.claimDueDeliveries(now: now.addingTimeInterval(301), limit: 10, lease: 60).first)
+        #expect(try await f.store.claimDueDeliveries(now: now.addingTimeInterval(100), limit: 10, lease: 60).isEmpty, "not due yet")
+        let retry = try #require(try await f.store.claimDueDeliveries(now: now.addingTimeInterval(301), limit: 10, lease: 60).first)
         #expect(retry.recipients == ["later@example.org"] && retry.attempts["later@example.org"] == 1)
-        try f.store.recordDeliveries([DeliveryRecord(recipient: "later@example.org", result: .relayed, status: "250 ok")], of: retry, now: now)
+        try await f.store.recordDeliveries([DeliveryRecord(recipient: "later@example.org", result: .relayed, status: "250 ok")], of: retry, now: now)
         let body = try f.store.read { db in try Data.fetchOne(db, sql: "SELECT body FROM message WHERE id = ?", arguments: [id]) }
         #expect(body == nil, "the body is gone once every recipient is final")
         let types = try f.store.events(messageId: id).map(\.type)
@@ -67,8 +67,8 @@ import Testing
 
     func record(_ f: StoreFixture, _ recipient: String, _ result: DeliveryRecord.Result) async throws {
         _ = try await enqueue(f, recipients: [recipient])
-        let job = try #require(try f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
-        try f.store.recordDeliveries([DeliveryRecord(recipient: recipient, result: result, status: "expired")], of: job, now: Date())
+        let job = try #require(try await f.store.claimDueDeliveries(now: Date(), limit: 10, lease: 60).first)
+        try await f.store.recordDeliveries([DeliveryRecord(recipient: recipient, result: result, status: "expired")], of: job, now: Date())
     }
 
     @Test(arguments: [1, 2, 3, 5])
@@ -95,8 +95,8 @@ import Testing
     @Test func eventsOlderThanTheCutoffArePurged() async throws {
         let f = try StoreFixture()
         _ = try await enqueue(f, recipients: ["a@example.org"])
-        #expect(try f.store.purgeEvents(before: Date().addingTimeInterval(-14 * 86_400)) == 0)
-        #expect(try f.store.purgeEvents(before: Date().addingTimeInterval(1)) == 1)
+        #expect(try await f.store.purgeEvents(before: Date().addingTimeInterval(-14 * 86_400)) == 0)
+        #expect(try await f.store.purgeEvents(before: Date().addingTimeInterval(1)) == 1)
         #expect(try f.store.events().isEmpty)
     }
 

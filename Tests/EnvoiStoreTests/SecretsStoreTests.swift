@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 @testable import EnvoiStore
 import Crypto
 import Foundation
@@ -44,11 +45,11 @@ import Testing
         let box = SecretBox(masterKey: SymmetricKey(size: .bits256))
         let sealed = try box.seal(Data("secret".utf8), context: "dkim.private_key/a")
         #expect(try box.open(sealed, context: "dkim.private_key/a") == Data("secret".utf8))
-        #expect(throws: StoreError.self) { try box.open(sealed, context: "dkim.private_key/b") }
-        #expect(throws: StoreError.self) { try SecretBox(masterKey: SymmetricKey(size: .bits256)).open(sealed, context: "dkim.private_key/a") }
+        #expect(throws: SecretBoxError.self) { try box.open(sealed, context: "dkim.private_key/b") }
+        #expect(throws: SecretBoxError.self) { try SecretBox(masterKey: SymmetricKey(size: .bits256)).open(sealed, context: "dkim.private_key/a") }
         var tampered = sealed
         tampered[tampered.count - 1] ^= 1
-        #expect(throws: StoreError.self) { try box.open(tampered, context: "dkim.private_key/a") }
+        #expect(throws: SecretBoxError.self) { try box.open(tampered, context: "dkim.private_key/a") }
     }
 
     @Test func passwordHashesUseAtLeast210000Rounds() throws {

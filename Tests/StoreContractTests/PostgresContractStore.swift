@@ -1,3 +1,4 @@
+import Crypto
 import EnvoiCore
 import EnvoiPostgres
 import Foundation
@@ -10,7 +11,11 @@ import Testing
 /// server on loopback and sets it).
 struct PostgresContractStore: ContractStore {
     let store: PostgresStore
+    /// For reading back what no store operation reads yet (the mailbox).
+    let client: PostgresClient
+    let logger: Logger
     let clock: TestClock
+    let tenancy: OCID
     let user = OCID.generate(.user)
 
     static let urlVariable = "ENVOI_TEST_POSTGRES_URL"
@@ -19,10 +24,11 @@ struct PostgresContractStore: ContractStore {
     /// test fails (no silent skip): scripts/test.sh always provides one.
     static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
         try await withSchema { client, logger in
-            let store = PostgresStore(client: client, logger: logger, now: clock.now, softBounceLimit: softBounceLimit)
+            let store = PostgresStore(client: client, logger: logger, masterKey: SymmetricKey(size: .bits256), now: clock.now,
+                                      softBounceLimit: softBounceLimit)
             try await store.migrate()
-            try await store.initialise(tenancy: .generate(.tenancy))
-            try await body(PostgresContractStore(store: store, clock: clock))
+            let tenancy = try await store.initialise(tenancy: .generate(.tenancy))
+            try await body(PostgresContractStore(store: store, client: client, logger: logger, clock: clock, tenancy: tenancy))
         }
     }
 
@@ -71,22 +77,33 @@ struct PostgresContractStore: ContractStore {
     func suppressions(_ query: SuppressionQuery) async throws -> ListPage<Suppression> { try await store.suppressions(query) }
     func removeSuppression(_ id: OCID) async throws { try await store.removeSuppression(id) }
 
-    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob] {
-        try await store.claimDueDeliveries(now: now, limit: limit, lease: lease)
-    }
-
-    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) async throws {
-        try await store.recordDeliveries(records, of: job, now: now)
-    }
-
-    func releaseAllLeases() async throws { try await store.releaseAllLeases() }
-    func isSuppressed(_ address: String) async throws -> Bool { try await store.isSuppressed(address) }
-    func purgeEvents(before cutoff: Date) async throws -> Int { try await store.purgeEvents(before: cutoff) }
+    var queue: any DeliveryQueueStore { store }
 
     func enqueue(recipients: [String]) async throws -> String {
         let queueID = OCID.generate(.message).rawValue
         try await store.enqueue(queueID: queueID, messageID: ContractMessage.messageID, userID: user, envelopeSender: "a@example.com",
                                 recipients: recipients, body: ContractMessage.body, source: "smtp", now: clock.now())
         return queueID
+    }
+
+    func addEmailDomain(_ name: String) async throws -> OCID {
+        let id = OCID.generate(.emailDomain)
+        try await store.insertEmailDomain(id: id, name: name, compartmentId: tenancy)
+        return id
+    }
+
+    func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws {
+        try await store.insertDkim(.contract(domain: domain, compartment: tenancy, selector: selector, state: state, at: clock.now()),
+                                   privateKeyPEM: privateKeyPEM)
+    }
+
+    func keptMessages(queueID: String) async throws -> [KeptMessage] {
+        try await client.query("""
+            SELECT message_id, envelope_sender, recipients, dkim_selector, body FROM mailbox WHERE queue_id = \(queueID) ORDER BY id
+            """, logger: logger).collect().map { row in
+            let (messageID, sender, recipients, selector, body) = try row.decode((String?, String, String, String?, ByteBuffer).self)
+            return KeptMessage(messageID: messageID, envelopeSender: sender, recipients: recipients.split(separator: ",").map(String.init),
+                               dkimSelector: selector, body: Array(body.readableBytesView))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import EnvoiCore
 import EnvoiPostgres
 import Foundation
@@ -7,12 +8,13 @@ import Testing
 @Suite struct PostgresMigrationTests {
     @Test func migratingAgainAppliesNothingAndConcurrentNodesApplyEachVersionOnce() async throws {
         try await PostgresContractStore.withSchema { client, logger in
-            let first = PostgresStore(client: client, logger: logger)
-            let second = PostgresStore(client: client, logger: logger)
+            let masterKey = SymmetricKey(size: .bits256)
+            let first = PostgresStore(client: client, logger: logger, masterKey: masterKey)
+            let second = PostgresStore(client: client, logger: logger, masterKey: masterKey)
             async let one = first.migrate()
             async let two = second.migrate()
             let (applied1, applied2) = try await (one, two)
-            #expect((applied1 + applied2).sorted() == [1, 2], "each version applied by one of the two")
+            #expect((applied1 + applied2).sorted() == [1, 2, 3], "each version applied by one of the two")
             #expect(try await first.migrate().isEmpty)
             let tenancy = OCID.generate(.tenancy)
             #expect(try await first.initialise(tenancy: tenancy) == tenancy)

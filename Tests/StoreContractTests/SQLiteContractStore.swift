@@ -3,7 +3,8 @@ import EnvoiStore
 import Foundation
 
 /// The SQLite store (EnvoiStore) as the contract tests drive it: the suppression list through
-/// `StoreControlPlane` (what the HTTPS API uses), the queue through `ControlPlaneStore`.
+/// `StoreControlPlane` (what the HTTPS API uses), the queue through `ControlPlaneStore`'s
+/// `DeliveryQueueStore` conformance.
 struct SQLiteContractStore: ContractStore {
     let store: ControlPlaneStore
     let controlPlane: StoreControlPlane
@@ -26,20 +27,7 @@ struct SQLiteContractStore: ContractStore {
     func suppressions(_ query: SuppressionQuery) async throws -> ListPage<Suppression> { try await controlPlane.suppressions(query) }
     func removeSuppression(_ id: OCID) async throws { try await controlPlane.removeSuppression(id) }
 
-    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob] {
-        try await Blocking.run { [store] in try store.claimDueDeliveries(now: now, limit: limit, lease: lease) }
-    }
-
-    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) async throws {
-        try await Blocking.run { [store] in try store.recordDeliveries(records, of: job, now: now) }
-    }
-
-    func releaseAllLeases() async throws { try await Blocking.run { [store] in try store.releaseAllLeases() } }
-    func isSuppressed(_ address: String) async throws -> Bool { try await Blocking.run { [store] in try store.isSuppressed(address) } }
-
-    func purgeEvents(before cutoff: Date) async throws -> Int {
-        try await Blocking.run { [store] in try store.purgeEvents(before: cutoff) }
-    }
+    var queue: any DeliveryQueueStore { store }
 
     func enqueue(recipients: [String]) async throws -> String {
         let writer = try QueueWriter(store: store, enforcesLimits: false)
@@ -52,6 +40,29 @@ struct SQLiteContractStore: ContractStore {
         await running
         guard case .queued(let id, _) = result else { throw ContractTestError("the SQLite queue writer did not queue: \(result)") }
         return id
+    }
+
+    func addEmailDomain(_ name: String) async throws -> OCID {
+        try await Blocking.run { [store] in try store.createEmailDomain(name: name).id }
+    }
+
+    /// Through `insertDkim`, as the API's createDkim stores a key (the domain's compartment is the key's).
+    func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws {
+        _ = try await Blocking.run { [store] in
+            try store.insertDkim(.contract(domain: domain, compartment: store.tenancy().id, selector: selector, state: state, at: Date()),
+                                 privateKeyPEM: privateKeyPEM)
+        }
+    }
+
+    /// Through the mailbox reads of `envoi mail list` and `envoi mail raw`.
+    func keptMessages(queueID: String) async throws -> [KeptMessage] {
+        try await Blocking.run { [store] in
+            try store.mailbox(limit: 10_000).filter { $0.queueId == queueID }.reversed().map { entry in
+                let (_, body) = try store.mailboxMessage(entry.id)
+                return KeptMessage(messageID: entry.messageId, envelopeSender: entry.envelopeSender, recipients: entry.recipients,
+                                   dkimSelector: entry.dkimSelector, body: body)
+            }
+        }
     }
 }
 

@@ -18,18 +18,41 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// What the contract tests drive: the suppression list (EnvoiCore's `SuppressionStore`) and the
-/// queue operations of `DeliveryQueueStore` that the PostgreSQL store implements so far, awaited
-/// on both backends (the SQLite store's synchronous methods run on a worker, as the scheduler
-/// runs them).
+/// What the contract tests drive: the suppression list (EnvoiCore's `SuppressionStore`), the
+/// delivery queue through EnvoiCore's `DeliveryQueueStore` itself (`queue`: the store as the
+/// scheduler holds it, so that each backend's conformance is what is tested), and the set-up and
+/// read-back that those protocols do not cover.
 protocol ContractStore: SuppressionStore {
-    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob]
-    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) async throws
-    func releaseAllLeases() async throws
-    func isSuppressed(_ address: String) async throws -> Bool
-    func purgeEvents(before cutoff: Date) async throws -> Int
+    /// The store as the delivery scheduler holds it.
+    var queue: any DeliveryQueueStore { get }
     /// Queues a message from `a@example.com` to `recipients`, due at the clock's time; its queue id.
     func enqueue(recipients: [String]) async throws -> String
+    /// Creates the email domain `name` in the tenancy; its id.
+    func addEmailDomain(_ name: String) async throws -> OCID
+    /// Gives the domain `domain` a DKIM key named `selector` in `state`, holding `privateKeyPEM`.
+    func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws
+    /// What the capture mailbox holds for `queueID`, oldest first.
+    func keptMessages(queueID: String) async throws -> [KeptMessage]
+}
+
+/// One message of the capture mailbox, as read back from either backend.
+struct KeptMessage: Equatable, Sendable {
+    var messageID: String?
+    var envelopeSender: String
+    var recipients: [String]
+    var dkimSelector: String?
+    var body: [UInt8]
+}
+
+extension DkimKey {
+    /// A key of `domain` as the contract tests store it: only its selector and state matter to
+    /// the queue; the rest is what a generated RSA key would show.
+    static func contract(domain: OCID, compartment: OCID, selector: String, state: DkimLifecycleState, at time: Date) -> DkimKey {
+        DkimKey(id: .generate(.dkim), name: selector, emailDomainId: domain, compartmentId: compartment, lifecycleState: state,
+                timeCreated: time, timeUpdated: time, dnsSubdomainName: "\(selector)._domainkey.example.com",
+                cnameRecordValue: "\(selector).example.com.dkim.envoi.test", txtRecordValue: "v=DKIM1; k=rsa; p=AAAA",
+                isImported: false, keyLength: 2048, algorithm: "rsa-sha256")
+    }
 }
 
 /// A clock that moves one second forward each time it is read, from a whole second, so that

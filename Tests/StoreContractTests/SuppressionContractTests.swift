@@ -13,8 +13,8 @@ import Testing
             #expect(added.id.type == .suppression && added.compartmentId.type == .tenancy)
             #expect(added.timeCreated == added.timeLastSuppressed)
             #expect(try await store.suppression(added.id) == added)
-            #expect(try await store.isSuppressed("SOMEONE@example.com"))
-            #expect(try await store.isSuppressed("other@example.com") == false)
+            #expect(try await store.queue.isSuppressed("SOMEONE@example.com"))
+            #expect(try await store.queue.isSuppressed("other@example.com") == false)
         }
     }
 
@@ -51,7 +51,7 @@ import Testing
             try await store.removeSuppression(added.id)
             #expect(await controlPlaneErrorCode { _ = try await store.suppression(added.id) } == .notFound)
             #expect(await controlPlaneErrorCode { try await store.removeSuppression(added.id) } == .notFound)
-            #expect(try await store.isSuppressed("gone@example.com") == false)
+            #expect(try await store.queue.isSuppressed("gone@example.com") == false)
             #expect(try await store.addSuppression(email: "gone@example.com").id != added.id, "can be added again")
         }
     }

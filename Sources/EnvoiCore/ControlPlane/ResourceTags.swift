@@ -1,3 +1,5 @@
+import Foundation
+
 /// A resource's tags (spec/OCI-API.md §4.2): free-form `key: value` pairs and defined tags
 /// grouped by namespace. Envoi keeps them as given and returns them; nothing else reads them.
 public struct ResourceTags: Sendable, Codable, Equatable {
@@ -12,6 +14,15 @@ public struct ResourceTags: Sendable, Codable, Equatable {
     public init(freeform: [String: String] = [:], defined: [String: [String: String]] = [:]) {
         self.freeform = freeform
         self.defined = defined
+    }
+
+    /// The two JSON columns of a sender, email domain or DKIM key row in every backend, keys
+    /// sorted so that equal tags are stored equally.
+    package var columns: (freeform: String, defined: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (String(decoding: (try? encoder.encode(freeform)) ?? Data("{}".utf8), as: UTF8.self),
+                String(decoding: (try? encoder.encode(defined)) ?? Data("{}".utf8), as: UTF8.self))
     }
 }
 

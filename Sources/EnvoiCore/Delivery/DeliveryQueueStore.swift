@@ -1,33 +1,37 @@
 import Foundation
 
 /// The store side of the delivery pipeline: claim what is due, record what happened. Implemented
-/// by the SQLite store (and, later, by any other backend of the same protocols).
+/// by the SQLite store (EnvoiStore) and the PostgreSQL store (EnvoiPostgres).
+///
+/// Every requirement is `async`: the PostgreSQL store waits on the network without holding a
+/// thread, and the SQLite store runs its blocking calls on a worker (`Blocking.run`), so that no
+/// caller blocks a cooperative-pool thread or an event loop on the database.
 public protocol DeliveryQueueStore: Sendable {
     /// Claims up to `limit` due recipients, grouped by message, leasing them until
     /// `now + lease` so that no other worker takes them meanwhile (a dead worker's lease expires).
-    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) throws -> [DeliveryJob]
+    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob]
 
     /// Records the outcome of one attempt for each recipient of a job, in one transaction: the
     /// queue entries, the events, suppressions for hard bounces, and the message body's removal
     /// once every recipient is final.
-    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) throws
+    func recordDeliveries(_ records: [DeliveryRecord], of job: DeliveryJob, now: Date) async throws
 
     /// The PEM private key and selector of the ACTIVE DKIM key of `domain`, if it has one.
-    func activeSigningKey(domain: String) throws -> (selector: String, privateKeyPEM: String)?
+    func activeSigningKey(domain: String) async throws -> (selector: String, privateKeyPEM: String)?
 
     /// True when `address` is on the suppression list now (it may have been added after acceptance).
-    func isSuppressed(_ address: String) throws -> Bool
+    func isSuppressed(_ address: String) async throws -> Bool
 
     /// Frees every lease: on start-up of the only node of a database, nothing else can be
     /// delivering, so entries leased by a process that died are due again at once.
-    func releaseAllLeases() throws
+    func releaseAllLeases() async throws
 
     /// Deletes events older than `cutoff` (BEHAVIOUR.md §7: header data is kept two weeks);
     /// returns how many.
-    func purgeEvents(before cutoff: Date) throws -> Int
+    func purgeEvents(before cutoff: Date) async throws -> Int
 
     /// Keeps a delivered (signed) message in the local mailbox: the `capture` transport.
-    func keepInMailbox(_ message: [UInt8], of job: DeliveryJob, recipients: [String], dkimSelector: String?, now: Date) throws
+    func keepInMailbox(_ message: [UInt8], of job: DeliveryJob, recipients: [String], dkimSelector: String?, now: Date) async throws
 }
 
 /// One message and the recipients of it that are due.

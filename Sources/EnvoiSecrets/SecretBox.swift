@@ -1,11 +1,14 @@
 import Crypto
+import EnvoiCore
 import Foundation
 
 /// Seals sensitive values at rest (DKIM private keys, credential hashes, API key material) with
 /// AES-256-GCM under the master key (BEHAVIOUR.md §7).
 ///
 /// Each sealed value is bound to its place — table, column and row id — as associated data, so
-/// a ciphertext copied into another row or column does not open.
+/// a ciphertext copied into another row or column does not open. A module of its own so that
+/// every backend (EnvoiStore on SQLite, EnvoiPostgres) seals the same way without depending on
+/// the other's database library.
 public struct SecretBox: Sendable {
     private let key: SymmetricKey
 
@@ -23,13 +26,17 @@ public struct SecretBox: Sendable {
     }
 
     /// Opens a value sealed for `context`; throws when the key, the context or the bytes differ.
-    public func open(_ sealed: Data, context: String) throws -> Data {
-        guard sealed.first == Self.version else { throw StoreError.secretUnreadable(context) }
+    public func open(_ sealed: Data, context: String) throws(SecretBoxError) -> Data {
+        guard sealed.first == Self.version else { throw .unreadable(context) }
         do {
             let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
             return try AES.GCM.open(box, using: key, authenticating: Data(context.utf8))
         } catch {
-            throw StoreError.secretUnreadable(context)
+            throw .unreadable(context)
         }
     }
+
+    /// The context of a DKIM key's private key: the same in every backend, so that the place a
+    /// key is sealed for is the key itself, whichever database holds it.
+    public static func dkimPrivateKeyContext(_ id: OCID) -> String { "dkim.private_key/\(id)" }
 }
