@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # submitEmail throughput over HTTPS keep-alive (50 connections), next to a trivial route on the same
-# TLS listener, with durable commits (WAL, synchronous=FULL, group commit). Prints both figures, the
-# ratio and p99 latency. Loopback only; each wrk run is bounded by DURATION.
+# TLS listener, with durable commits (WAL, synchronous=FULL, group commit). Delivery is held
+# (`delivery.hold = true`), as in smtp-vs-postfix.sh, so that the figure is the intake's alone.
+# Prints both figures, the ratio and p99 latency. Loopback only; each wrk run is bounded by DURATION.
 #
 #   Benchmarks/https-submit.sh            # uses .build/release/envoi if built, else .build/debug/envoi
 #   ENVOI_BIN=path DURATION=10s CONNECTIONS=50 Benchmarks/https-submit.sh
@@ -35,7 +36,7 @@ read -r user tenancy < <(envoi user list --output json | python3 -c 'import json
 fingerprint=$(envoi apikey add --user "$user" --public-key "$work/public.pem" --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
 
 "$ENVOI_BIN" --data-dir "$work/data" serve --set smtp.listen=127.0.0.1:0 --set https.listen=127.0.0.1:0 \
-    --set https.requests_per_second=100000000 >"$work/serve.log" 2>&1 &
+    --set https.requests_per_second=100000000 --set delivery.hold=true >"$work/serve.log" 2>&1 &
 server=$!
 port=""
 for _ in $(seq 1 100); do
