@@ -42,7 +42,7 @@ extension ControlPlaneStore {
 
     /// The SDK's fingerprint: MD5 of the DER SubjectPublicKeyInfo, lower-case colon-separated hex.
     public static func fingerprint(of key: _RSA.Signing.PublicKey) -> String {
-        Insecure.MD5.hash(data: key.derRepresentation).map { String(format: "%02x", $0) }.joined(separator: ":")
+        Insecure.MD5.hash(data: key.derRepresentation).hexEncoded(separator: ":")
     }
 
     static func apiKeyContext(_ id: OCID) -> String { "api_key.public_key/\(id)" }

@@ -61,7 +61,7 @@ public final class StoreMessageIntake: MessageIntake {
             _ = await Blocking.run { [hasher] in hasher.verify(password, against: ControlPlaneStore.decoyHash) }
             return .rejected
         }
-        let key = credential.rawValue + ":" + SHA256.hash(data: Data(password.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = credential.rawValue + ":" + SHA256.hash(data: Data(password.utf8)).hexEncoded()
         if let cached = verified.withLock({ $0[key] }), cached == user { return .authenticated(Submitter(userId: user)) }
         let matches = await Blocking.run { [hasher] in hasher.verify(password, against: hash) }
         guard matches else { return .rejected }

@@ -22,7 +22,7 @@ extension ControlPlaneRoutes {
         var digest = SHA256()
         digest.update(data: Data("\(request.method.rawValue) \(request.head.path ?? "")\n".utf8))
         digest.update(data: context.body)
-        let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = digest.finalize().hexEncoded()
         return RetryClaim(user: try context.requireCaller().user, token: token, request: fingerprint)
     }
 

@@ -70,7 +70,7 @@ struct ControlPlaneRoutes: Sendable {
 
     /// The entity tag of a resource's JSON form: changes whenever any field does.
     static func etag(_ value: some Encodable) throws -> String {
-        SHA256.hash(data: try JSONCoding.encode(value)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: try JSONCoding.encode(value)).prefix(16).hexEncoded()
     }
 
     /// 412 NoEtagMatch when the request has an `if-match` that is not the current etag.
