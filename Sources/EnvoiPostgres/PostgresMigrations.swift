@@ -166,6 +166,32 @@ enum PostgresMigrations {
             // race (a redelivery after a crash); md5 keeps the key short however many recipients.
             "CREATE UNIQUE INDEX mailbox_delivery ON mailbox (queue_id, md5(recipients))",
         ]),
+        Migration(version: 4, name: "intake-limits", statements: [
+            // The tenancy's send limits, as SQLite's tenancy has them (v1 there). The defaults are
+            // EnvoiCore's `SendLimits.default` when this migration was written (a migration never
+            // reads application types): 1,000 recipients a minute, 100,000 a day, 10 MiB messages.
+            "ALTER TABLE tenancy ADD COLUMN messages_per_minute INTEGER NOT NULL DEFAULT 1000",
+            "ALTER TABLE tenancy ADD COLUMN messages_per_day INTEGER NOT NULL DEFAULT 100000",
+            "ALTER TABLE tenancy ADD COLUMN max_message_size INTEGER NOT NULL DEFAULT 10485760",
+            // Accepted recipients per second, every node's together: what the limits count.
+            """
+            CREATE TABLE send_usage (
+                second BIGINT PRIMARY KEY,
+                recipients INTEGER NOT NULL
+            )
+            """,
+            // Answers to HTTPS submissions that named a messageId, kept 24 hours for retries.
+            """
+            CREATE TABLE api_submission (
+                user_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                response TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (user_id, message_id)
+            )
+            """,
+            "CREATE INDEX api_submission_time ON api_submission (time_created)",
+        ]),
     ]
 }
 

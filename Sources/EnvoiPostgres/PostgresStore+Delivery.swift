@@ -69,22 +69,4 @@ extension PostgresStore: DeliveryQueueStore {
             """, logger: logger).collect()
         return try rows.first?.decode(Int.self) ?? 0
     }
-
-    /// Puts an accepted message and its recipients in the queue, due at once: the seam the
-    /// PostgreSQL intake (the next step) will write through, and how the tests fill the queue.
-    package func enqueue(queueID: String, messageID: String?, userID: OCID, envelopeSender: String, recipients: [String],
-                         body: [UInt8], source: String, now: Date) async throws {
-        try await transaction { connection in
-            try await connection.query("""
-                INSERT INTO message (id, message_id, user_id, envelope_sender, source, size, body, time_received)
-                VALUES (\(queueID), \(messageID), \(userID.rawValue), \(envelopeSender), \(source), \(body.count),
-                        \(ByteBuffer(bytes: body)), \(now))
-                """, logger: logger)
-            for recipient in recipients {
-                try await connection.query("""
-                    INSERT INTO queue_entry (queue_id, recipient, state, next_attempt) VALUES (\(queueID), \(recipient), 'QUEUED', \(now))
-                    """, logger: logger)
-            }
-        }
-    }
 }

@@ -35,13 +35,15 @@ public final class PostgresStore: Sendable {
         self.softBounceLimit = max(1, softBounceLimit)
     }
 
-    /// Records the tenancy whose suppression list this database holds (its `compartmentId`); a
-    /// database already initialised keeps the tenancy it has. Returns the tenancy in force.
+    /// Records the tenancy whose suppression list this database holds (its `compartmentId`) and
+    /// its send limits; a database already initialised keeps the tenancy and limits it has.
+    /// Returns the tenancy in force.
     @discardableResult
-    public func initialise(tenancy: OCID, name: String = "envoi") async throws -> OCID {
+    public func initialise(tenancy: OCID, name: String = "envoi", limits: SendLimits = .default) async throws -> OCID {
         try await transaction { connection in
             try await connection.query("""
-                INSERT INTO tenancy (id, name, time_created) SELECT \(tenancy.rawValue), \(name), \(now())
+                INSERT INTO tenancy (id, name, time_created, messages_per_minute, messages_per_day, max_message_size)
+                SELECT \(tenancy.rawValue), \(name), \(now()), \(limits.messagesPerMinute), \(limits.messagesPerDay), \(limits.maxMessageSize)
                 WHERE NOT EXISTS (SELECT 1 FROM tenancy)
                 """, logger: logger)
             return try await Self.tenancy(connection, logger)

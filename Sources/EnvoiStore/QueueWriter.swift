@@ -2,80 +2,44 @@ import EnvoiCore
 import Foundation
 import GRDB
 
-/// A message the intake has checked, ready for the durable queue.
-public struct QueuedMessage: Sendable {
-    /// The id the client is told (`250 2.0.0 Ok: queued as <id>`, the HTTPS `envelopeId`).
-    public var queueID: String
-    /// The RFC 5322 Message-ID, without angle brackets.
-    public var messageID: String?
-    public var submission: Submission
-
-    public init(queueID: String, messageID: String?, submission: Submission) {
-        self.queueID = queueID
-        self.messageID = messageID
-        self.submission = submission
-    }
-
-    /// A new queue id.
-    public static func makeQueueID() -> String { OCID.generate(.message).rawValue }
-}
-
 /// The durable, group-committed queue writer.
 ///
 /// Submissions from concurrent sessions wait here while one transaction is being written; the
 /// next transaction then takes all of them at once, so one fsync (WAL, `synchronous=FULL`) covers
-/// many messages — the batch grows with the load, and a lone message is written at once. The send
+/// many messages — the batch grows with the load, and a lone message is written at once (the loop
+/// is EnvoiCore's `GroupCommit`, shared with the PostgreSQL writer). The send
 /// limits are charged in the same transaction, in arrival order, so concurrent sessions can never
 /// together go past a limit (BEHAVIOUR.md §1: "the commit at the final dot re-checks atomically").
 public final class QueueWriter: Sendable {
-    private struct Pending {
-        var message: QueuedMessage
-        var continuation: CheckedContinuation<SubmissionResult, Never>
-    }
-
     private struct State {
-        var pending: [Pending] = []
         var window = SendRateWindow()
         var lastPurge: Int64 = 0
-        var finished = false
     }
 
     private let store: ControlPlaneStore
-    private let statistics: ServiceStatistics
     private let enforcesLimits: Bool
+    private let group: GroupCommit
     private let state: Locked<State>
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
 
     /// Opens the writer and rebuilds the send-rate windows from the persisted usage of the last day.
     /// - Parameter enforcesLimits: false counts usage but refuses nothing (`limits.enforce =
     ///   false`, to measure what enforcing costs).
     public init(store: ControlPlaneStore, statistics: ServiceStatistics = ServiceStatistics(), enforcesLimits: Bool = true) throws {
         self.store = store
-        self.statistics = statistics
         self.enforcesLimits = enforcesLimits
+        group = GroupCommit(statistics: statistics)
         let now = Int64(store.now().timeIntervalSince1970)
         let window = try store.read { db in try Self.persistedWindow(db, now: now) }
         statistics.adjustQueueDepth(by: try store.read { db in try Self.queueDepth(db) })
-        var initial = State(window: window)
+        state = Locked(State(window: window))
         #if DEBUG
-        initial.finished = StoreFault.active.contains(.queueWriter)
+        if StoreFault.active.contains(.queueWriter) { group.finish() }
         #endif
-        state = Locked(initial)
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Commits `message`; returns once it is on disk (or refused).
     public func commit(_ message: QueuedMessage) async -> SubmissionResult {
-        await withCheckedContinuation { continuation in
-            let accepted = state.withLock { state -> Bool in
-                guard !state.finished else { return false }
-                state.pending.append(Pending(message: message, continuation: continuation))
-                return true
-            }
-            // A writer that has stopped cannot take anything any more: the mail system has failed.
-            if accepted { wake.yield() } else { continuation.resume(returning: .refused(.mailSystemFailure)) }
-        }
+        await group.commit(message)
     }
 
     /// Recipients accepted in the last minute and day, as the limits count them.
@@ -116,60 +80,19 @@ public final class QueueWriter: Sendable {
 
     /// Writes batches until `finish()` is called and every pending submission is written.
     public func run() async {
-        for await _ in wakeups {
-            await flushPending()
-        }
-        await flushPending()
+        await group.run { messages in try await write(messages) }
     }
 
     /// Stops taking submissions; `run()` returns once those already taken are written.
     public func finish() {
-        state.withLock { $0.finished = true }
-        wake.finish()
-    }
-
-    private func flushPending() async {
-        while true {
-            let (batch, window) = state.withLock { state -> ([Pending], SendRateWindow) in
-                defer { state.pending.removeAll() }
-                return (state.pending, state.window)
-            }
-            guard !batch.isEmpty else { return }
-            let results: [SubmissionResult]
-            if let (batchResults, newWindow) = try? await write(batch.map(\.message), window: window) {
-                results = batchResults
-                state.withLock { $0.window = newWindow }
-            } else {
-                // One bad submission must not fail the others: write each on its own.
-                var individual: [SubmissionResult] = []
-                for pending in batch {
-                    let current = state.withLock { $0.window }
-                    if let (result, newWindow) = try? await write([pending.message], window: current) {
-                        individual.append(result[0])
-                        state.withLock { $0.window = newWindow }
-                    } else {
-                        individual.append(.refused(.storageFailure))
-                    }
-                }
-                results = individual
-            }
-            for (pending, result) in zip(batch, results) {
-                count(result, pending.message.submission)
-                pending.continuation.resume(returning: result)
-            }
-        }
-    }
-
-    /// Counts what a commit accepted (refusals are counted by the intake, which sees them all).
-    private func count(_ result: SubmissionResult, _ submission: Submission) {
-        guard case .queued = result else { return }
-        statistics.record(.accepted, count: submission.recipients.count)
-        statistics.record(.suppressed, count: submission.suppressedRecipients.count)
-        statistics.adjustQueueDepth(by: submission.recipients.count)
+        group.finish()
     }
 
     /// One transaction for the whole batch: limits, message, queue entries, events, usage.
-    private func write(_ messages: [QueuedMessage], window: SendRateWindow) async throws -> ([SubmissionResult], SendRateWindow) {
+    /// The windows are taken as they are and replaced only once the transaction has committed, so
+    /// that a failed batch charges nothing (batches are written one at a time, by `run`).
+    private func write(_ messages: [QueuedMessage]) async throws -> [SubmissionResult] {
+        let window = state.withLock { $0.window }
         let time = store.now()
         let second = Int64(time.timeIntervalSince1970)
         let purge = state.withLock { state -> Bool in
@@ -177,7 +100,7 @@ public final class QueueWriter: Sendable {
             state.lastPurge = second
             return true
         }
-        return try await store.pool.write { db in
+        let (results, newWindow) = try await store.pool.write { db in
             var window = window
             let limits = try ControlPlaneStore.tenancy(db).limits
             var results: [SubmissionResult] = []
@@ -217,6 +140,8 @@ public final class QueueWriter: Sendable {
             }
             return (results, window)
         }
+        state.withLock { $0.window = newWindow }
+        return results
     }
 
     /// Statements are cached per connection: compiling them anew for every message cost more than

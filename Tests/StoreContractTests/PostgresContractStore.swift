@@ -34,6 +34,12 @@ struct PostgresContractStore: ContractStore {
 
     /// A running client whose connections use a new, empty schema, dropped after `body`.
     static func withSchema(_ body: (PostgresClient, Logger) async throws -> Void) async throws {
+        try await withSchema(clients: 1) { clients, logger in try await body(clients[0], logger) }
+    }
+
+    /// `count` running clients — as many nodes, each with its own connection pool — whose
+    /// connections use one new, empty schema, dropped after `body`.
+    static func withSchema(clients count: Int, _ body: ([PostgresClient], Logger) async throws -> Void) async throws {
         guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else {
             throw ContractTestError("""
                 \(urlVariable) is not set: the PostgreSQL cases need a server. Run scripts/test.sh, or \
@@ -45,13 +51,14 @@ struct PostgresContractStore: ContractStore {
         configuration.options.additionalStartupParameters = [("search_path", schema)]
         var logger = Logger(label: "envoi.contract-tests.postgres")
         logger.logLevel = .warning
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let clients = (0..<max(1, count)).map { _ in PostgresClient(configuration: configuration, backgroundLogger: logger) }
+        let client = clients[0]
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            for each in clients { group.addTask { await each.run() } }
             defer { group.cancelAll() }
             try await client.query("CREATE SCHEMA \(unescaped: schema)", logger: logger)
             do {
-                try await body(client, logger)
+                try await body(clients, logger)
             } catch {
                 _ = try? await client.query("DROP SCHEMA \(unescaped: schema) CASCADE", logger: logger)
                 throw error
@@ -79,11 +86,17 @@ struct PostgresContractStore: ContractStore {
 
     var queue: any DeliveryQueueStore { store }
 
-    func enqueue(recipients: [String]) async throws -> String {
-        let queueID = OCID.generate(.message).rawValue
-        try await store.enqueue(queueID: queueID, messageID: ContractMessage.messageID, userID: user, envelopeSender: "a@example.com",
-                                recipients: recipients, body: ContractMessage.body, source: "smtp", now: clock.now())
-        return queueID
+    var submitter: OCID { user }
+
+    func withWriter(_ body: (@escaping ContractCommit) async throws -> Void) async throws {
+        let writer = PostgresQueueWriter(store: store)
+        try await runningWriter(run: writer.run, finish: writer.finish) {
+            try await body { await writer.commit($0) }
+        }
+    }
+
+    func setPerMinuteLimit(_ limit: Int) async throws {
+        try await store.setLimits(messagesPerMinute: limit)
     }
 
     func addEmailDomain(_ name: String) async throws -> OCID {

@@ -29,17 +29,17 @@ struct SQLiteContractStore: ContractStore {
 
     var queue: any DeliveryQueueStore { store }
 
-    func enqueue(recipients: [String]) async throws -> String {
-        let writer = try QueueWriter(store: store, enforcesLimits: false)
-        async let running: Void = writer.run()
-        let submission = Submission(submitter: Submitter(userId: admin), source: .smtp, envelopeSender: EmailAddress("a@example.com")!,
-                                    recipients: recipients.map { EmailAddress($0)! }, message: ContractMessage.body)
-        let result = await writer.commit(QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: ContractMessage.messageID,
-                                                       submission: submission))
-        writer.finish()
-        await running
-        guard case .queued(let id, _) = result else { throw ContractTestError("the SQLite queue writer did not queue: \(result)") }
-        return id
+    var submitter: OCID { admin }
+
+    func withWriter(_ body: (@escaping ContractCommit) async throws -> Void) async throws {
+        let writer = try QueueWriter(store: store)
+        try await runningWriter(run: writer.run, finish: writer.finish) {
+            try await body { await writer.commit($0) }
+        }
+    }
+
+    func setPerMinuteLimit(_ limit: Int) async throws {
+        _ = try await Blocking.run { [store] in try store.setLimits(messagesPerMinute: limit) }
     }
 
     func addEmailDomain(_ name: String) async throws -> OCID {

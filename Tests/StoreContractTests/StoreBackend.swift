@@ -20,19 +20,62 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// What the contract tests drive: the suppression list (EnvoiCore's `SuppressionStore`), the
 /// delivery queue through EnvoiCore's `DeliveryQueueStore` itself (`queue`: the store as the
-/// scheduler holds it, so that each backend's conformance is what is tested), and the set-up and
-/// read-back that those protocols do not cover.
+/// scheduler holds it, so that each backend's conformance is what is tested), the intake's
+/// commit through the backend's own queue writer, and the set-up and read-back that those do not
+/// cover.
 protocol ContractStore: SuppressionStore {
     /// The store as the delivery scheduler holds it.
     var queue: any DeliveryQueueStore { get }
-    /// Queues a message from `a@example.com` to `recipients`, due at the clock's time; its queue id.
-    func enqueue(recipients: [String]) async throws -> String
+    /// The user the contract submissions come from.
+    var submitter: OCID { get }
+    /// Runs the backend's queue writer (SQLite `QueueWriter`, PostgreSQL `PostgresQueueWriter`)
+    /// around `body`, which commits through it; the writer is finished and drained afterwards.
+    func withWriter(_ body: (@escaping ContractCommit) async throws -> Void) async throws
+    /// Sets the tenancy's per-minute send limit.
+    func setPerMinuteLimit(_ limit: Int) async throws
     /// Creates the email domain `name` in the tenancy; its id.
     func addEmailDomain(_ name: String) async throws -> OCID
     /// Gives the domain `domain` a DKIM key named `selector` in `state`, holding `privateKeyPEM`.
     func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws
     /// What the capture mailbox holds for `queueID`, oldest first.
     func keptMessages(queueID: String) async throws -> [KeptMessage]
+}
+
+/// A queue writer's `commit`, as the contract tests call it.
+typealias ContractCommit = @Sendable (QueuedMessage) async -> SubmissionResult
+
+extension ContractStore {
+    /// Queues a message from `a@example.com` to `recipients` through the queue writer, due at the
+    /// clock's time; its queue id.
+    func enqueue(recipients: [String]) async throws -> String {
+        var result: SubmissionResult?
+        try await withWriter { commit in result = await commit(contractMessage(recipients: recipients)) }
+        guard case .queued(let id, _) = result else { throw ContractTestError("the queue writer did not queue: \(String(describing: result))") }
+        return id
+    }
+
+    /// The contract message from `a@example.com` to `recipients`, under a new queue id.
+    func contractMessage(recipients: [String], replay: SubmissionReplay? = nil) -> QueuedMessage {
+        var submission = Submission(submitter: Submitter(userId: submitter), source: .smtp, envelopeSender: EmailAddress("a@example.com")!,
+                                    recipients: recipients.map { EmailAddress($0)! }, message: ContractMessage.body)
+        submission.replay = replay
+        return QueuedMessage(queueID: QueuedMessage.makeQueueID(), messageID: ContractMessage.messageID, submission: submission)
+    }
+}
+
+/// Runs a queue writer's loop (`run`) for the length of `body`, then finishes it and waits until
+/// everything it took is written, whether `body` returned or threw.
+func runningWriter(run: @escaping @Sendable () async -> Void, finish: () -> Void, _ body: () async throws -> Void) async throws {
+    async let running: Void = run()
+    do {
+        try await body()
+    } catch {
+        finish()
+        await running
+        throw error
+    }
+    finish()
+    await running
 }
 
 /// One message of the capture mailbox, as read back from either backend.
@@ -57,13 +100,19 @@ extension DkimKey {
 
 /// A clock that moves one second forward each time it is read, from a whole second, so that
 /// rows get distinct times that both databases store exactly.
+/// With a `step` of 0 it stands still: the limit tests need every commit in one minute.
 final class TestClock: Sendable {
     private let current = Locked(Date(timeIntervalSince1970: 1_800_000_000))
+    private let step: TimeInterval
 
-    /// The next time (one second after the last one read).
+    init(step: TimeInterval = 1) {
+        self.step = step
+    }
+
+    /// The next time (`step` after the last one read).
     @Sendable func now() -> Date {
         current.withLock { time in
-            time.addTimeInterval(1)
+            time.addTimeInterval(step)
             return time
         }
     }

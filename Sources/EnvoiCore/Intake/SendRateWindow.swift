@@ -42,9 +42,7 @@ public struct SendRateWindow: Sendable, Equatable {
     /// Whether `count` more recipients fit under `limits` at `now`; nil when they do.
     public mutating func refusal(adding count: Int, at now: Int64, limits: SendLimits) -> LimitRefusal? {
         advance(to: now)
-        if minuteTotal + count > limits.messagesPerMinute { return .perMinute(limit: limits.messagesPerMinute) }
-        if dayTotal + count > limits.messagesPerDay { return .perDay(limit: limits.messagesPerDay) }
-        return nil
+        return limits.refusal(adding: count, minuteUsage: minuteTotal, dayUsage: dayTotal)
     }
 
     /// Charges `count` recipients at `now`.
@@ -68,18 +66,37 @@ public struct SendRateWindow: Sendable, Equatable {
     private mutating func advance(to now: Int64) {
         guard now > lastSecond else { return }
         lastSecond = now
-        for (second, count) in seconds where second <= now - Self.minuteSpan {
+        for (second, count) in seconds where second < Self.minuteStart(at: now) {
             minuteTotal -= count
             seconds[second] = nil
         }
-        let firstMinute = Self.minute(of: now) - Self.dayMinutes + 1
+        let firstMinute = Self.minute(of: Self.dayStart(at: now))
         for (minute, count) in minutes where minute < firstMinute {
             dayTotal -= count
             minutes[minute] = nil
         }
     }
 
+    /// The first second the per-minute window counts at `now`: it holds the seconds (now−60, now].
+    /// A store that sums persisted usage itself (PostgreSQL, shared by several nodes) uses these
+    /// bounds, so that both stores refuse at the same count.
+    public static func minuteStart(at now: Int64) -> Int64 { now - minuteSpan + 1 }
+
+    /// The first second the per-day window counts at `now`: the start of the first of the 1,440
+    /// minutes ending with `now`'s minute.
+    public static func dayStart(at now: Int64) -> Int64 { (minute(of: now) - dayMinutes + 1) * 60 }
+
     static func minute(of second: Int64) -> Int64 { second >= 0 ? second / 60 : (second - 59) / 60 }
+}
+
+extension SendLimits {
+    /// Whether `count` more recipients fit, given the recipients already accepted in the minute
+    /// and day windows; nil when they do. The per-minute limit is named first when both are hit.
+    public func refusal(adding count: Int, minuteUsage: Int, dayUsage: Int) -> LimitRefusal? {
+        if minuteUsage + count > messagesPerMinute { return .perMinute(limit: messagesPerMinute) }
+        if dayUsage + count > messagesPerDay { return .perDay(limit: messagesPerDay) }
+        return nil
+    }
 }
 
 /// Which send limit a submission would exceed.

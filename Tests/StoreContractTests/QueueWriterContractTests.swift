@@ -1,0 +1,100 @@
+import Crypto
+import EnvoiCore
+import EnvoiPostgres
+import Foundation
+import PostgresNIO
+import Testing
+
+/// The intake's commit through each backend's queue writer: the same answers and queue on every
+/// backend, and, on PostgreSQL, limits that hold when several nodes share the database. Bounded in
+/// time: a writer that never answered would otherwise hang the run.
+@Suite(.timeLimit(.minutes(1))) struct QueueWriterContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func aCommittedMessageIsClaimableWithItsRecipients(backend: StoreBackend) async throws {
+        let clock = TestClock()
+        try await backend.withStore(clock: clock) { store in
+            let message = store.contractMessage(recipients: ["x@example.org", "y@example.org"])
+            var result: SubmissionResult?
+            try await store.withWriter { commit in result = await commit(message) }
+            #expect(result == .queued(id: message.queueID, messageId: ContractMessage.messageID))
+            let jobs = try await store.queue.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60)
+            #expect(jobs.map(\.queueID) == [message.queueID])
+            #expect(Set(jobs.flatMap(\.recipients)) == ["x@example.org", "y@example.org"])
+            #expect(jobs.first?.body == ContractMessage.body && jobs.first?.envelopeSender == "a@example.com")
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aReplayedSubmissionGetsTheFirstAnswerAndQueuesNothing(backend: StoreBackend) async throws {
+        let clock = TestClock()
+        try await backend.withStore(clock: clock) { store in
+            let replay = SubmissionReplay(key: "m1@example.com", response: #"{"envelopeId":"first"}"#)
+            let first = store.contractMessage(recipients: ["x@example.org"], replay: replay)
+            let retry = store.contractMessage(recipients: ["x@example.org"], replay: SubmissionReplay(key: replay.key, response: "second"))
+            var results: [SubmissionResult] = []
+            try await store.withWriter { commit in
+                results.append(await commit(first))
+                results.append(await commit(retry))
+            }
+            #expect(results == [.queued(id: first.queueID, messageId: ContractMessage.messageID), .replayed(response: replay.response)])
+            #expect(try await DeliveryQueueContractTests.drain(store, now: clock.now()) == ["\(first.queueID)/x@example.org"])
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentCommitsOverThePerMinuteLimitAcceptExactlyTheLimit(backend: StoreBackend) async throws {
+        let clock = TestClock(step: 0)
+        try await backend.withStore(clock: clock) { store in
+            try await store.setPerMinuteLimit(7)
+            var results: [SubmissionResult] = []
+            try await store.withWriter { commit in
+                results = await Self.commitConcurrently(20, through: [commit], store: store)
+            }
+            #expect(Self.queuedCount(results) == 7)
+            #expect(results.filter { $0 == .refused(.limitReached(.perMinute(limit: 7))) }.count == 13)
+            #expect(try await DeliveryQueueContractTests.drain(store, now: clock.now()).count == 7)
+        }
+    }
+
+    /// Two nodes: two writers, each over its own `PostgresClient` (its own connection pool), on
+    /// one database. Only the database can keep them together under the limit.
+    @Test func twoNodesTogetherNeverAcceptMoreThanThePerMinuteLimit() async throws {
+        try await PostgresContractStore.withSchema(clients: 2) { clients, logger in
+            let clock = TestClock(step: 0)
+            let stores = clients.map { PostgresStore(client: $0, logger: logger, masterKey: SymmetricKey(size: .bits256), now: clock.now) }
+            try await stores[0].migrate()
+            let tenancy = try await stores[0].initialise(tenancy: .generate(.tenancy))
+            try await stores[0].setLimits(messagesPerMinute: 15)
+            let contract = PostgresContractStore(store: stores[0], client: clients[0], logger: logger, clock: clock, tenancy: tenancy)
+            let writers = stores.map { PostgresQueueWriter(store: $0) }
+            var results: [SubmissionResult] = []
+            try await runningWriter(run: writers[0].run, finish: writers[0].finish) {
+                try await runningWriter(run: writers[1].run, finish: writers[1].finish) {
+                    results = await Self.commitConcurrently(40, through: writers.map { writer -> ContractCommit in { await writer.commit($0) } },
+                                                            store: contract)
+                }
+            }
+            #expect(Self.queuedCount(results) == 15)
+            #expect(results.filter { $0 == .refused(.limitReached(.perMinute(limit: 15))) }.count == 25)
+            let queued = try await clients[1].query("SELECT count(*) FROM queue_entry", logger: logger).collect()
+            #expect(try queued.first?.decode(Int.self) == 15)
+        }
+    }
+
+    /// Commits `count` single-recipient messages at once, spread in turn over `commits`; every
+    /// answer, in no particular order. Bounded: each commit answers once its batch is written.
+    static func commitConcurrently(_ count: Int, through commits: [ContractCommit], store: any ContractStore) async -> [SubmissionResult] {
+        await withTaskGroup(of: SubmissionResult.self) { group in
+            for index in 0..<count {
+                let message = store.contractMessage(recipients: ["r\(index)@example.org"])
+                let commit = commits[index % commits.count]
+                group.addTask { await commit(message) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    static func queuedCount(_ results: [SubmissionResult]) -> Int {
+        results.filter { if case .queued = $0 { true } else { false } }.count
+    }
+}
