@@ -51,12 +51,27 @@ let package = Package(
             ]
         ),
         // Secrets sealed at rest under the master key, the same for every backend of the store.
-        .target(name: "EnvoiSecrets", dependencies: ["EnvoiCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // Also the PBKDF2 password hashes of SMTP credentials, which every backend stores and checks alike.
+        .target(
+            name: "EnvoiSecrets",
+            dependencies: [
+                "EnvoiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The one `MessageIntake`, over EnvoiCore's `IntakeStore`: each backend supplies the reads
+        // and the commit, and neither GRDB nor PostgresNIO is linked here.
+        .target(
+            name: "EnvoiIntake",
+            dependencies: ["EnvoiCore", "EnvoiSecrets", "MailMessage", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "EnvoiStore",
             dependencies: [
                 "EnvoiCore",
                 "EnvoiSecrets",
+                "EnvoiIntake",
                 "MailMessage",
                 "Bounces",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -226,6 +241,7 @@ let package = Package(
             dependencies: [
                 "EnvoiStore",
                 "EnvoiPostgres",
+                "EnvoiIntake",
                 "EnvoiSecrets",
                 "EnvoiCore",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -39,4 +39,8 @@ public struct SecretBox: Sendable {
     /// The context of a DKIM key's private key: the same in every backend, so that the place a
     /// key is sealed for is the key itself, whichever database holds it.
     public static func dkimPrivateKeyContext(_ id: OCID) -> String { "dkim.private_key/\(id)" }
+
+    /// The context of an SMTP credential's password hash, the same in every backend for the same
+    /// reason: the hash opens only as the credential it was sealed for.
+    public static func passwordHashContext(_ id: OCID) -> String { "smtp_credential.password_hash/\(id)" }
 }

@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import GRDB
 
@@ -28,7 +29,7 @@ extension ControlPlaneStore {
             try ControlPlaneRules.checkNewCredential(existingCount: count)
             let id = OCID.generate(.credential)
             let credential = SmtpCredential(id: id, userId: user, username: id.rawValue, description: description, timeCreated: now())
-            let sealed = try secrets.seal(Data(hash.utf8), context: Self.passwordContext(id))
+            let sealed = try secrets.seal(Data(hash.utf8), context: SecretBox.passwordHashContext(id))
             try db.execute(sql: """
                 INSERT INTO smtp_credential (id, user_id, username, password_hash, description, lifecycle_state, time_created, time_expires)
                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
@@ -38,8 +39,6 @@ extension ControlPlaneStore {
         }
         return (credential, password)
     }
-
-    static func passwordContext(_ id: OCID) -> String { "smtp_credential.password_hash/\(id)" }
 
     /// Credentials, all or one user's.
     public func credentials(user: OCID? = nil) throws -> [SmtpCredential] {
@@ -61,7 +60,7 @@ extension ControlPlaneStore {
     /// wrong passwords are indistinguishable to the caller (and take comparable time).
     public func verifyCredential(username: String, password: String, hasher: PasswordHasher = PasswordHasher()) throws -> OCID? {
         guard let (_, user, hash) = try credentialForVerification(username: username) else {
-            _ = hasher.verify(password, against: Self.decoyHash)
+            _ = hasher.verify(password, against: PasswordHasher.decoyHash)
             return nil
         }
         return hasher.verify(password, against: hash) ? user : nil
@@ -79,10 +78,6 @@ extension ControlPlaneStore {
             return (OCID(uncheckedRow: row["id"]), OCID(uncheckedRow: row["user_id"]), row["password_hash"])
         }
         guard let (id, user, sealed) = found else { return nil }
-        return (id, user, String(decoding: try secrets.open(sealed, context: Self.passwordContext(id)), as: UTF8.self))
+        return (id, user, String(decoding: try secrets.open(sealed, context: SecretBox.passwordHashContext(id)), as: UTF8.self))
     }
-
-    /// A well-formed hash that matches nothing, verified for unknown users so that timing does
-    /// not reveal which usernames exist.
-    static let decoyHash = "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 }

@@ -16,7 +16,7 @@ public final class QueueWriter: Sendable {
         var lastPurge: Int64 = 0
     }
 
-    private let store: ControlPlaneStore
+    let store: ControlPlaneStore
     private let enforcesLimits: Bool
     private let group: GroupCommit
     private let state: Locked<State>

@@ -1,13 +1,14 @@
 import Crypto
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import MailMessage
 
-/// The `MessageIntake` over the SQLite store and the group-committed queue: the same checks for
-/// SMTP and HTTPS submissions.
-public final class StoreMessageIntake: MessageIntake {
-    private let store: ControlPlaneStore
-    private let writer: QueueWriter
+/// The `MessageIntake` over any backend's `IntakeStore` (the SQLite store and its queue writer,
+/// or PostgreSQL's): the same checks for SMTP and HTTPS submissions, and the same checks on
+/// every backend, because there is only this one implementation of them.
+public final class StoreIntake: MessageIntake {
+    private let store: any IntakeStore
     private let hasher: PasswordHasher
     private let hostname: String
     private let statistics: ServiceStatistics
@@ -24,14 +25,21 @@ public final class StoreMessageIntake: MessageIntake {
     public static let authorizationLifetime: Duration = .seconds(1)
     private static let verifiedCacheLimit = 10_000
 
-    public init(store: ControlPlaneStore, writer: QueueWriter, hostname: String, statistics: ServiceStatistics,
-                hasher: PasswordHasher = PasswordHasher()) throws {
+    /// An intake over `store`, starting from `limits` as the store last gave them (the early
+    /// answers and EHLO SIZE need limits before the first reload).
+    public init(store: any IntakeStore, limits: SendLimits, hostname: String, statistics: ServiceStatistics,
+                hasher: PasswordHasher = PasswordHasher()) {
         self.store = store
-        self.writer = writer
         self.hostname = hostname
         self.statistics = statistics
         self.hasher = hasher
-        self.limits = Locked(try store.limits())
+        self.limits = Locked(limits)
+    }
+
+    /// An intake over `store`, with the limits it holds now.
+    public convenience init(store: any IntakeStore, hostname: String, statistics: ServiceStatistics,
+                            hasher: PasswordHasher = PasswordHasher()) async throws {
+        self.init(store: store, limits: try await store.limits(), hostname: hostname, statistics: statistics, hasher: hasher)
     }
 
     public func currentMaximumMessageSize() -> Int { limits.withLock { $0.maxMessageSize } }
@@ -53,12 +61,12 @@ public final class StoreMessageIntake: MessageIntake {
     private func verify(username: String, password: String) async -> AuthenticationResult {
         let candidate: (credential: OCID, user: OCID, hash: String)?
         do {
-            candidate = try await Blocking.run { [store] in try store.credentialForVerification(username: username) }
+            candidate = try await store.credentialForVerification(username: username)
         } catch {
             return .unavailable
         }
         guard let (credential, user, hash) = candidate else {
-            _ = await Blocking.run { [hasher] in hasher.verify(password, against: ControlPlaneStore.decoyHash) }
+            _ = await Blocking.run { [hasher] in hasher.verify(password, against: PasswordHasher.decoyHash) }
             return .rejected
         }
         let key = credential.rawValue + ":" + SHA256.hash(data: Data(password.utf8)).hexEncoded()
@@ -102,7 +110,7 @@ public final class StoreMessageIntake: MessageIntake {
             // them in its transaction, so a lowered limit is never exceeded meanwhile.
             let limits = currentLimits()
             if let refusal = try await authorize([sender], for: submitter, compartment: nil) { return refusal }
-            return writer.refusal(adding: 1, limits: limits).map(IntakeRefusal.limitReached)
+            return try await store.limitRefusal(adding: 1, limits: limits).map(IntakeRefusal.limitReached)
         } catch {
             return .temporaryFailure
         }
@@ -110,10 +118,11 @@ public final class StoreMessageIntake: MessageIntake {
 
     private func recipientDecision(_ recipient: EmailAddress, acceptedSoFar: Int, for submitter: Submitter) async -> RecipientDecision {
         do {
-            let suppressed = try await Blocking.run { [store] in try store.isSuppressed(email: recipient.description) }
-            if suppressed { return .suppressed }
+            if try await store.isSuppressed(email: recipient.description) { return .suppressed }
             let limits = limits.withLock { $0 }
-            if let refusal = writer.refusal(adding: acceptedSoFar + 1, limits: limits) { return .refused(.limitReached(refusal)) }
+            if let refusal = try await store.limitRefusal(adding: acceptedSoFar + 1, limits: limits) {
+                return .refused(.limitReached(refusal))
+            }
             return .accepted
         } catch {
             return .refused(.temporaryFailure)
@@ -136,7 +145,7 @@ public final class StoreMessageIntake: MessageIntake {
             var submission = submission
             let messageID = completeHeader(&submission, parsed: parsed)
             guard !submission.recipients.isEmpty || !submission.suppressedRecipients.isEmpty else { return .refused(.unparsable) }
-            return await writer.commit(QueuedMessage(queueID: submission.queueID ?? QueuedMessage.makeQueueID(), messageID: messageID,
+            return await store.commit(QueuedMessage(queueID: submission.queueID ?? QueuedMessage.makeQueueID(), messageID: messageID,
                                                     submission: submission))
         } catch {
             return .refused(.storageFailure)
@@ -179,7 +188,7 @@ public final class StoreMessageIntake: MessageIntake {
         if let (authorization, groups, read) = authorizations.withLock({ $0[user] }), now - read < Self.authorizationLifetime {
             return (authorization, groups)
         }
-        let (authorization, groups) = try await Blocking.run { [store] in try store.sendAuthorization(for: user) }
+        let (authorization, groups) = try await store.sendAuthorization(for: user)
         authorizations.withLock { cache in
             if cache.count >= Self.verifiedCacheLimit { cache.removeAll() }
             cache[user] = (authorization, groups, now)
@@ -188,7 +197,7 @@ public final class StoreMessageIntake: MessageIntake {
     }
 
     private func refreshLimits() async throws -> SendLimits {
-        let current = try await Blocking.run { [store] in try store.limits() }
+        let current = try await store.limits()
         limits.withLock { $0 = current }
         return current
     }

@@ -11,6 +11,10 @@ public struct PasswordHasher: Sendable {
 
     public static let minimumIterations = 210_000
 
+    /// A well-formed hash that matches nothing, verified for unknown users so that timing does
+    /// not reveal which usernames exist (every backend's intake and `verifyCredential`).
+    public static let decoyHash = "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
     public init(iterations: Int = PasswordHasher.minimumIterations) {
         self.iterations = iterations
     }
