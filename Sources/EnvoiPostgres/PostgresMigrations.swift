@@ -192,6 +192,97 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX api_submission_time ON api_submission (time_created)",
         ]),
+        Migration(version: 5, name: "identity-senders-credentials", statements: [
+            // What the intake's authorisation reads (EnvoiCore `SendAuthorization`): the
+            // compartment tree, users and groups, policies, approved senders and SMTP
+            // credentials, with the columns of the SQLite tables (v1, v6, v7 there). Names that
+            // SQLite compares with COLLATE NOCASE are unique on lower(name) here.
+            """
+            CREATE TABLE compartment (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT REFERENCES compartment (id) ON DELETE RESTRICT,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX compartment_name ON compartment (compartment_id, lower(name))",
+            """
+            CREATE TABLE app_user (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT NOT NULL REFERENCES compartment (id) ON DELETE RESTRICT,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX app_user_name ON app_user (lower(name))",
+            """
+            CREATE TABLE app_group (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT NOT NULL REFERENCES compartment (id) ON DELETE RESTRICT,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX app_group_name ON app_group (lower(name))",
+            """
+            CREATE TABLE group_member (
+                group_id TEXT NOT NULL REFERENCES app_group (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+                PRIMARY KEY (group_id, user_id)
+            )
+            """,
+            "CREATE INDEX group_member_user ON group_member (user_id)",
+            // statements: a JSON array of strings, as in SQLite.
+            """
+            CREATE TABLE policy (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT NOT NULL REFERENCES compartment (id) ON DELETE RESTRICT,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                statements TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX policy_name ON policy (compartment_id, lower(name))",
+            // password_hash is the PBKDF2 hash sealed under the master key (EnvoiSecrets
+            // `SecretBox.passwordHashContext`), never in clear.
+            """
+            CREATE TABLE smtp_credential (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+                username TEXT NOT NULL UNIQUE,
+                password_hash BYTEA NOT NULL,
+                description TEXT NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL,
+                time_expires TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX smtp_credential_user ON smtp_credential (user_id)",
+            """
+            CREATE TABLE sender (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT NOT NULL REFERENCES compartment (id) ON DELETE RESTRICT,
+                email_address TEXT NOT NULL,
+                email_domain_id TEXT REFERENCES email_domain (id) ON DELETE SET NULL,
+                is_spf BOOLEAN NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL,
+                freeform_tags TEXT NOT NULL DEFAULT '{}',
+                defined_tags TEXT NOT NULL DEFAULT '{}',
+                locks TEXT NOT NULL DEFAULT '[]'
+            )
+            """,
+            "CREATE UNIQUE INDEX sender_address ON sender (lower(email_address))",
+            "CREATE INDEX sender_compartment ON sender (compartment_id, time_created)",
+        ]),
     ]
 }
 

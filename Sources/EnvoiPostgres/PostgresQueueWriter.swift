@@ -12,8 +12,8 @@ import Foundation
 /// Each batch therefore waits for the batches of the other nodes: group commit keeps that wait
 /// to one per batch, not one per message.
 public final class PostgresQueueWriter: Sendable {
-    private let store: PostgresStore
-    private let enforcesLimits: Bool
+    let store: PostgresStore
+    let enforcesLimits: Bool
     private let group: GroupCommit
     /// When this writer last purged old usage and ledger rows (whole seconds); once a minute.
     private let lastPurge = Locked<Int64>(0)

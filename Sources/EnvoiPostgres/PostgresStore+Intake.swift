@@ -32,12 +32,7 @@ extension PostgresStore {
             // Explicit: the re-read below relies on READ COMMITTED, whatever the server's default.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: logger)
             let limits = try await Self.limits(connection, logger, forUpdate: true)
-            let usage = try await connection.query("""
-                SELECT coalesce(sum(recipients) FILTER (WHERE second >= \(SendRateWindow.minuteStart(at: second))), 0),
-                       coalesce(sum(recipients), 0)
-                FROM send_usage WHERE second >= \(SendRateWindow.dayStart(at: second))
-                """, logger: logger).collect()
-            var (minute, day) = try usage.first?.decode((Int, Int).self) ?? (0, 0)
+            var (minute, day) = try await Self.usage(connection, logger, at: second)
             var results: [SubmissionResult] = []
             var charged = 0
             for message in messages {

@@ -1,4 +1,5 @@
 import EnvoiCore
+import Foundation
 import PostgresNIO
 
 /// The tenancy's send limits on PostgreSQL, the same rules as the SQLite store's
@@ -25,6 +26,27 @@ extension PostgresStore {
                 """, logger: logger)
             return limits
         }
+    }
+
+    /// Recipients accepted by every node in the last minute and day, as the limits count them.
+    /// For the intake's early answer at MAIL FROM and RCPT TO only: read without the tenancy
+    /// row's lock, a concurrent commit may land just after it, so it can only estimate. The
+    /// commit's locked re-check (`commitBatch`) is what guarantees the limits.
+    public func usage() async throws -> (minute: Int, day: Int) {
+        let second = Int64(now().timeIntervalSince1970)
+        return try await client.withConnection { connection in try await Self.usage(connection, logger, at: second) }
+    }
+
+    /// The usage of the minute and the day ending at `second`, one indexed range sum over
+    /// `send_usage`. Counted from the window's start with no upper bound, so that seconds stamped
+    /// by a node whose clock runs ahead still count.
+    static func usage(_ connection: PostgresConnection, _ logger: Logger, at second: Int64) async throws -> (minute: Int, day: Int) {
+        let rows = try await connection.query("""
+            SELECT coalesce(sum(recipients) FILTER (WHERE second >= \(SendRateWindow.minuteStart(at: second))), 0),
+                   coalesce(sum(recipients), 0)
+            FROM send_usage WHERE second >= \(SendRateWindow.dayStart(at: second))
+            """, logger: logger).collect()
+        return try rows.first?.decode((Int, Int).self) ?? (0, 0)
     }
 
     /// The limits of the tenancy row; with `forUpdate`, the row stays locked until the transaction
