@@ -1,6 +1,9 @@
 import Crypto
 import EnvoiCore
+import EnvoiIntake
 import EnvoiPostgres
+import EnvoiSecrets
+import EnvoiStore
 import Foundation
 import Logging
 import PostgresNIO
@@ -28,7 +31,9 @@ struct PostgresContractStore: ContractStore {
                                       softBounceLimit: softBounceLimit)
             try await store.migrate()
             let tenancy = try await store.initialise(tenancy: .generate(.tenancy))
-            try await body(PostgresContractStore(store: store, client: client, logger: logger, clock: clock, tenancy: tenancy))
+            let contract = PostgresContractStore(store: store, client: client, logger: logger, clock: clock, tenancy: tenancy)
+            try await contract.addAdministrator()
+            try await body(contract)
         }
     }
 
@@ -108,6 +113,39 @@ struct PostgresContractStore: ContractStore {
     func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws {
         try await store.insertDkim(.contract(domain: domain, compartment: tenancy, selector: selector, state: state, at: clock.now()),
                                    privateKeyPEM: privateKeyPEM)
+    }
+
+    /// What SQLite's `initialise` makes: the root compartment (the tenancy's id), the submitter
+    /// in an Administrators group, and the policy that lets that group send in the tenancy.
+    func addAdministrator() async throws {
+        try await store.insertCompartment(Compartment(id: tenancy, compartmentId: nil, name: "envoi", description: "root",
+                                                      timeCreated: clock.now()))
+        try await store.insertUser(User(id: user, compartmentId: tenancy, name: "admin", description: "", timeCreated: clock.now()))
+        try await store.insertGroup(Group(id: .generate(.group), compartmentId: tenancy, name: ControlPlaneStore.adminGroupName,
+                                          description: "", timeCreated: clock.now()), members: [user])
+        try await store.insertPolicy(Policy(id: .generate(.policy), compartmentId: tenancy, name: "administrators", description: "",
+                                            statements: [ControlPlaneStore.adminPolicyStatement], timeCreated: clock.now()))
+    }
+
+    func addSmtpCredential() async throws -> (username: String, password: String) {
+        let id = OCID.generate(.credential)
+        let password = PasswordHasher.generatePassword()
+        try await store.insertSmtpCredential(SmtpCredential(id: id, userId: user, username: id.rawValue, description: "",
+                                                            timeCreated: clock.now()),
+                                             passwordHash: try contractHasher.hash(password))
+        return (id.rawValue, password)
+    }
+
+    func approveSender(_ address: String) async throws {
+        try await store.insertSender(Sender(id: .generate(.sender), compartmentId: tenancy, emailAddress: address, timeCreated: clock.now()))
+    }
+
+    func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws {
+        let writer = PostgresQueueWriter(store: store)
+        try await runningWriter(run: writer.run, finish: writer.finish) {
+            let intake = try await StoreIntake(store: writer, hostname: "localhost", statistics: ServiceStatistics())
+            try await body(intake)
+        }
     }
 
     func keptMessages(queueID: String) async throws -> [KeptMessage] {

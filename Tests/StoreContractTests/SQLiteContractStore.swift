@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import EnvoiStore
 import Foundation
 
@@ -52,6 +53,24 @@ struct SQLiteContractStore: ContractStore {
             try store.insertDkim(.contract(domain: domain, compartment: store.tenancy().id, selector: selector, state: state, at: Date()),
                                  privateKeyPEM: privateKeyPEM)
         }
+    }
+
+    func addSmtpCredential() async throws -> (username: String, password: String) {
+        try await Blocking.run { [store, admin] in
+            let (credential, password) = try store.createCredential(user: admin, hasher: contractHasher)
+            return (credential.username, password)
+        }
+    }
+
+    func approveSender(_ address: String) async throws {
+        _ = try await Blocking.run { [store] in try store.createSender(email: address) }
+    }
+
+    /// Through the name and initialiser that `envoi serve` uses.
+    func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws {
+        let writer = try QueueWriter(store: store)
+        let intake = try StoreMessageIntake(store: store, writer: writer, hostname: "localhost", statistics: ServiceStatistics())
+        try await runningWriter(run: writer.run, finish: writer.finish) { try await body(intake) }
     }
 
     /// Through the mailbox reads of `envoi mail list` and `envoi mail raw`.

@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import Testing
 
@@ -39,7 +40,18 @@ protocol ContractStore: SuppressionStore {
     func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws
     /// What the capture mailbox holds for `queueID`, oldest first.
     func keptMessages(queueID: String) async throws -> [KeptMessage]
+    /// Gives the submitter an SMTP credential whose hash has few PBKDF2 rounds (the tests check
+    /// the intake, not the hash's cost); its username and password.
+    func addSmtpCredential() async throws -> (username: String, password: String)
+    /// Approves `address` as a sender in the tenancy's root compartment.
+    func approveSender(_ address: String) async throws
+    /// Runs the backend's queue writer around `body`, with EnvoiIntake's `StoreIntake` over it.
+    func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws
 }
+
+/// The contract credentials' hasher: PBKDF2 rounds are read from the stored hash, so the intake
+/// verifies these as it verifies production ones, a thousand times faster.
+let contractHasher = PasswordHasher(iterations: 1_000)
 
 /// A queue writer's `commit`, as the contract tests call it.
 typealias ContractCommit = @Sendable (QueuedMessage) async -> SubmissionResult

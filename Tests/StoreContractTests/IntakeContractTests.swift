@@ -1,0 +1,109 @@
+import EnvoiCore
+import Foundation
+import Testing
+
+/// EnvoiIntake's one `StoreIntake` over each backend's `IntakeStore`: the same answers to AUTH,
+/// MAIL FROM, RCPT TO and the final dot whichever database holds the control plane and queue.
+/// Bounded in time: an intake or writer that never answered would otherwise hang the run.
+@Suite(.timeLimit(.minutes(1))) struct IntakeContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func onlyTheRightPasswordOfAnExistingCredentialAuthenticates(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let (username, password) = try await store.addSmtpCredential()
+            try await store.withIntake { intake in
+                #expect(await intake.authenticate(username: username, password: password) == .authenticated(Submitter(userId: store.submitter)))
+                #expect(await intake.authenticate(username: username, password: password + "x") == .rejected)
+                #expect(await intake.authenticate(username: "nobody", password: password) == .rejected)
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func onlyAnApprovedEnvelopeSenderIsAccepted(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.approveSender("a@example.com")
+            let submitter = Submitter(userId: store.submitter)
+            try await store.withIntake { intake in
+                #expect(await intake.checkEnvelopeSender(EmailAddress("a@example.com")!, for: submitter) == nil)
+                #expect(await intake.checkEnvelopeSender(EmailAddress("b@example.com")!, for: submitter)
+                    == .senderNotAuthorized(address: "b@example.com", .notApproved("b@example.com")))
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aSuppressedRecipientIsSuppressedAndAnotherAccepted(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.addSuppression(email: "s@example.org")
+            let submitter = Submitter(userId: store.submitter)
+            try await store.withIntake { intake in
+                #expect(await intake.checkRecipient(EmailAddress("s@example.org")!, acceptedSoFar: 0, for: submitter) == .suppressed)
+                #expect(await intake.checkRecipient(EmailAddress("x@example.org")!, acceptedSoFar: 0, for: submitter) == .accepted)
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aSubmissionFromAnApprovedSenderIsQueuedAndClaimable(backend: StoreBackend) async throws {
+        let clock = TestClock()
+        try await backend.withStore(clock: clock) { store in
+            try await store.approveSender("a@example.com")
+            var result: SubmissionResult?
+            try await store.withIntake { intake in
+                result = await intake.submit(Self.submission(from: store, body: ContractMessage.body))
+            }
+            guard case .queued(let id, let messageID) = result else {
+                Issue.record("not queued: \(String(describing: result))")
+                return
+            }
+            #expect(messageID == ContractMessage.messageID)
+            let jobs = try await store.queue.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60)
+            #expect(jobs.map(\.queueID) == [id])
+            #expect(jobs.first?.recipients == ["x@example.org"])
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aSubmissionWhoseHeaderFromIsNotApprovedIsRefusedAndQueuesNothing(backend: StoreBackend) async throws {
+        let clock = TestClock()
+        try await backend.withStore(clock: clock) { store in
+            try await store.approveSender("a@example.com")
+            let body = Array("From: other@example.com\r\nMessage-ID: <m2@example.com>\r\n\r\nhi\r\n".utf8)
+            var result: SubmissionResult?
+            try await store.withIntake { intake in
+                result = await intake.submit(Self.submission(from: store, body: body))
+            }
+            #expect(result == .refused(.senderNotAuthorized(address: "other@example.com", .notApproved("other@example.com"))))
+            #expect(try await store.queue.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60).isEmpty)
+        }
+    }
+
+    /// The early answer at MAIL FROM and RCPT TO sees the usage the commit charged: SQLite's from
+    /// the writer's windows, PostgreSQL's from `send_usage`. A clock that stands still keeps both
+    /// in one minute.
+    @Test(arguments: StoreBackend.allCases)
+    func onceThePerMinuteLimitIsUsedMailFromAndRcptToAreRefusedEarly(backend: StoreBackend) async throws {
+        try await backend.withStore(clock: TestClock(step: 0)) { store in
+            try await store.approveSender("a@example.com")
+            try await store.setPerMinuteLimit(1)
+            let submitter = Submitter(userId: store.submitter)
+            try await store.withIntake { intake in
+                #expect(await intake.checkEnvelopeSender(EmailAddress("a@example.com")!, for: submitter) == nil)
+                guard case .queued = await intake.submit(Self.submission(from: store, body: ContractMessage.body)) else {
+                    Issue.record("the first message was not queued")
+                    return
+                }
+                #expect(await intake.checkEnvelopeSender(EmailAddress("a@example.com")!, for: submitter)
+                    == .limitReached(.perMinute(limit: 1)))
+                #expect(await intake.checkRecipient(EmailAddress("x@example.org")!, acceptedSoFar: 0, for: submitter)
+                    == .refused(.limitReached(.perMinute(limit: 1))))
+            }
+        }
+    }
+
+    /// An SMTP submission from `a@example.com` to `x@example.org` by the store's submitter.
+    static func submission(from store: any ContractStore, body: [UInt8]) -> Submission {
+        Submission(submitter: Submitter(userId: store.submitter), source: .smtp, envelopeSender: EmailAddress("a@example.com")!,
+                   recipients: [EmailAddress("x@example.org")!], message: body)
+    }
+}
