@@ -283,6 +283,14 @@ enum PostgresMigrations {
             "CREATE UNIQUE INDEX sender_address ON sender (lower(email_address))",
             "CREATE INDEX sender_compartment ON sender (compartment_id, time_created)",
         ]),
+        Migration(version: 6, name: "queue-lease-owner", statements: [
+            // Which node holds a lease, so that a node starting up frees only the leases it held
+            // before it stopped and leaves those of live nodes to expire. Leases taken before
+            // this version have no owner and are freed by expiry alone.
+            "ALTER TABLE queue_entry ADD COLUMN leased_by TEXT",
+            // Start-up looks up one node's leases; few rows are leased at any time.
+            "CREATE INDEX queue_entry_leased_by ON queue_entry (leased_by) WHERE leased_by IS NOT NULL",
+        ]),
     ]
 }
 

@@ -5,10 +5,12 @@ import PostgresNIO
 /// The delivery queue on PostgreSQL, shared by several nodes: each claims due recipients with
 /// `FOR UPDATE SKIP LOCKED` (rows another node is claiming are passed over, not waited for) and
 /// leases them, so that a node that dies mid-delivery leaves them to the others once the lease
-/// expires. EnvoiCore's `DeliveryQueueStore`, with the same operations and outcomes as the SQLite
+/// expires. Each lease names the node that holds it (`leased_by`), so that a node restarting
+/// frees its own and no other's. EnvoiCore's `DeliveryQueueStore`, with the same operations and outcomes as the SQLite
 /// store; the signing key and the mailbox are in `+Dkim` and `+Mailbox`.
 extension PostgresStore: DeliveryQueueStore {
-    /// Claims up to `limit` due recipients, grouped by message, leasing them until `now + lease`.
+    /// Claims up to `limit` due recipients, grouped by message, leasing them to this node until
+    /// `now + lease`.
     public func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [DeliveryJob] {
         try await transaction { connection in
             // One statement: the due rows are locked as they are chosen and leased at once;
@@ -20,7 +22,7 @@ extension PostgresStore: DeliveryQueueStore {
                     ORDER BY next_attempt LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
                 )
-                UPDATE queue_entry SET lease_until = \(now.addingTimeInterval(lease))
+                UPDATE queue_entry SET lease_until = \(now.addingTimeInterval(lease)), leased_by = \(node)
                 FROM due WHERE queue_entry.queue_id = due.queue_id AND queue_entry.recipient = due.recipient
                 RETURNING queue_entry.queue_id, queue_entry.recipient, queue_entry.attempts, queue_entry.next_attempt
                 """, logger: logger).collect()
@@ -49,10 +51,12 @@ extension PostgresStore: DeliveryQueueStore {
         }
     }
 
-    /// Frees every lease. Only for a database with a single node: with several, a lease another
-    /// node holds is live, and only its expiry may free it.
+    /// Frees the leases this node holds: called on start-up, they are what its previous run left
+    /// behind when it stopped, due again at once. The leases of other nodes are left alone: a
+    /// live node may be delivering those recipients now, and freeing them would deliver them
+    /// twice; a dead node's expire.
     public func releaseAllLeases() async throws {
-        try await client.query("UPDATE queue_entry SET lease_until = NULL WHERE lease_until IS NOT NULL", logger: logger)
+        try await client.query("UPDATE queue_entry SET lease_until = NULL, leased_by = NULL WHERE leased_by = \(node)", logger: logger)
     }
 
     /// True when `address` is on the suppression list now.

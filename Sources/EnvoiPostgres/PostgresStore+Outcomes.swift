@@ -20,7 +20,8 @@ extension PostgresStore {
                 let attempted = record.result == .suppressed ? 0 : 1
                 try await connection.query("""
                     UPDATE queue_entry SET state = \(state), attempts = attempts + \(attempted),
-                        next_attempt = COALESCE(\(next)::timestamptz, next_attempt), last_reply = \(record.status), lease_until = NULL
+                        next_attempt = COALESCE(\(next)::timestamptz, next_attempt), last_reply = \(record.status),
+                        lease_until = NULL, leased_by = NULL
                     WHERE queue_id = \(job.queueID) AND recipient = \(record.recipient)
                     """, logger: logger)
                 try await recordEvent(connection, record, of: job, at: now)

@@ -23,14 +23,26 @@ public final class PostgresStore: Sendable {
     /// Consecutive soft bounces of one recipient that make a SOFTBOUNCE suppression
     /// (`delivery.soft_bounce_limit`), as in the SQLite store.
     public let softBounceLimit: Int
+    /// The name of the node this store runs in, recorded with each lease it takes, so that on
+    /// start-up it frees only its own (`releaseAllLeases`).
+    public let node: String
+
+    /// The host name: the default node name, stable across restarts of a node on one host.
+    public static var defaultNode: String { ProcessInfo.processInfo.hostName }
 
     /// A store over `client`, sealing secrets under `masterKey` (the data directory's, as the
     /// SQLite store's); call `migrate()` before anything else.
-    public init(client: PostgresClient, logger: Logger, masterKey: SymmetricKey, now: @escaping @Sendable () -> Date = Date.init,
-                softBounceLimit: Int = ControlPlaneDefaults.softBounceLimit) {
+    ///
+    /// `node` names this node among those sharing the database (the configured `node.name`, or
+    /// the host name by default). It must stay the same across restarts of one node, which frees
+    /// the leases its previous run held, and differ between nodes, which must not free each
+    /// other's.
+    public init(client: PostgresClient, logger: Logger, masterKey: SymmetricKey, node: String = PostgresStore.defaultNode,
+                now: @escaping @Sendable () -> Date = Date.init, softBounceLimit: Int = ControlPlaneDefaults.softBounceLimit) {
         self.client = client
         self.logger = logger
         self.secrets = SecretBox(masterKey: masterKey)
+        self.node = node
         self.now = now
         self.softBounceLimit = max(1, softBounceLimit)
     }

@@ -22,8 +22,11 @@ public protocol DeliveryQueueStore: Sendable {
     /// True when `address` is on the suppression list now (it may have been added after acceptance).
     func isSuppressed(_ address: String) async throws -> Bool
 
-    /// Frees every lease: on start-up of the only node of a database, nothing else can be
-    /// delivering, so entries leased by a process that died are due again at once.
+    /// Called on start-up, so that entries leased by this node's previous run, which died or
+    /// stopped mid-delivery, are due again at once instead of when their leases expire. SQLite
+    /// (one node per database) frees every lease: nothing else can be delivering. PostgreSQL
+    /// (several nodes) frees only the leases this node holds; another node's may be live, and
+    /// freeing them would deliver their recipients twice, so they are left to expire.
     func releaseAllLeases() async throws
 
     /// Deletes events older than `cutoff` (BEHAVIOUR.md §7: header data is kept two weeks);

@@ -1,0 +1,69 @@
+import Crypto
+import EnvoiCore
+import EnvoiPostgres
+import Foundation
+import PostgresNIO
+import Testing
+
+/// Several nodes on one PostgreSQL database (issue #10), each a `PostgresStore` with its own
+/// node name over its own client: leases that only their node frees on start-up.
+@Suite(.timeLimit(.minutes(1))) struct PostgresNodeTests {
+    @Test func aRestartingNodeFreesItsOwnLeasesAndNeverAnotherNodes() async throws {
+        try await Self.withNodes { a, b, contract, clock in
+            let first = try await contract.enqueue(recipients: ["x@example.org"])
+            #expect(try await a.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60).map(\.queueID) == [first])
+            let second = try await contract.enqueue(recipients: ["y@example.org"])
+            #expect(try await b.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60).map(\.queueID) == [second])
+            #expect(try await Self.leaseHolders(contract) == ["x@example.org": "a", "y@example.org": "b"])
+
+            try await b.releaseAllLeases()
+            #expect(try await b.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60).map(\.queueID) == [second],
+                    "B freed its own lease, and A's is still held")
+
+            let restartedA = PostgresStore(client: contract.client, logger: contract.logger, masterKey: SymmetricKey(size: .bits256),
+                                           node: "a", now: clock.now)
+            try await restartedA.releaseAllLeases()
+            #expect(try await restartedA.claimDueDeliveries(now: clock.now(), limit: 10, lease: 60).map(\.queueID) == [first],
+                    "A's previous run's lease is freed at once; B's is left alone")
+            #expect(try await Self.leaseHolders(contract) == ["x@example.org": "a", "y@example.org": "b"])
+        }
+    }
+
+    @Test func recordingAnOutcomeClearsTheHolderAndAnExpiredLeaseGoesToTheNextClaimer() async throws {
+        try await Self.withNodes { a, b, contract, clock in
+            _ = try await contract.enqueue(recipients: ["x@example.org", "y@example.org"])
+            let now = clock.now()
+            let job = try #require(try await a.claimDueDeliveries(now: now, limit: 10, lease: 60).first)
+            try await a.recordDeliveries([DeliveryRecord(recipient: "x@example.org", result: .relayed, status: "250 ok")], of: job, now: now)
+            #expect(try await Self.leaseHolders(contract) == ["x@example.org": nil, "y@example.org": "a"])
+
+            let retaken = try await b.claimDueDeliveries(now: now.addingTimeInterval(60), limit: 10, lease: 60)
+            #expect(retaken.map(\.recipients) == [["y@example.org"]], "A's lease expired: B takes the recipient over")
+            #expect(try await Self.leaseHolders(contract) == ["x@example.org": nil, "y@example.org": "b"])
+            try await a.releaseAllLeases()
+            #expect(try await a.claimDueDeliveries(now: now.addingTimeInterval(61), limit: 10, lease: 60).isEmpty,
+                    "the lease is B's now: A's start-up leaves it alone")
+        }
+    }
+
+    /// Two nodes, "a" and "b", each a store over its own client on one migrated, initialised
+    /// schema; the contract store is A's, for queueing messages and reading the queue back.
+    static func withNodes(_ body: (PostgresStore, PostgresStore, PostgresContractStore, TestClock) async throws -> Void) async throws {
+        try await PostgresContractStore.withSchema(clients: 2) { clients, logger in
+            let clock = TestClock()
+            let masterKey = SymmetricKey(size: .bits256)
+            let a = PostgresStore(client: clients[0], logger: logger, masterKey: masterKey, node: "a", now: clock.now)
+            let b = PostgresStore(client: clients[1], logger: logger, masterKey: masterKey, node: "b", now: clock.now)
+            try await a.migrate()
+            let tenancy = try await a.initialise(tenancy: .generate(.tenancy))
+            let contract = PostgresContractStore(store: a, client: clients[0], logger: logger, clock: clock, tenancy: tenancy)
+            try await body(a, b, contract, clock)
+        }
+    }
+
+    /// The node holding each queue entry's lease (nil: none), by recipient.
+    static func leaseHolders(_ contract: PostgresContractStore) async throws -> [String: String?] {
+        let rows = try await contract.client.query("SELECT recipient, leased_by FROM queue_entry", logger: contract.logger).collect()
+        return try Dictionary(uniqueKeysWithValues: rows.map { try $0.decode((String, String?).self) })
+    }
+}
