@@ -6,7 +6,9 @@ import PostgresNIO
 import Testing
 
 /// Several nodes on one PostgreSQL database (issue #10), each a `PostgresStore` with its own
-/// node name over its own client: leases that only their node frees on start-up.
+/// node name over its own client: leases that only their node frees on start-up, and periodic
+/// jobs that one node at a time runs. Bounded in time: a lock or a signal never given would
+/// otherwise hang the run.
 @Suite(.timeLimit(.minutes(1))) struct PostgresNodeTests {
     @Test func aRestartingNodeFreesItsOwnLeasesAndNeverAnotherNodes() async throws {
         try await Self.withNodes { a, b, contract, clock in
@@ -43,6 +45,46 @@ import Testing
             try await a.releaseAllLeases()
             #expect(try await a.claimDueDeliveries(now: now.addingTimeInterval(61), limit: 10, lease: 60).isEmpty,
                     "the lease is B's now: A's start-up leaves it alone")
+        }
+    }
+
+    @Test func aJobRunsOnOneNodeAtATimeAndIsFreeOnceItEnds() async throws {
+        try await Self.withNodes { a, b, _, _ in
+            let (started, didStart) = AsyncStream<Void>.makeStream()
+            let (finish, mayFinish) = AsyncStream<Void>.makeStream()
+            defer { mayFinish.finish() }
+            async let running: String? = {
+                // Ends `started` either way, so that a job that never ran cannot hang the test.
+                defer { didStart.finish() }
+                return try await a.runExclusively("dkim-dns-check") {
+                    didStart.yield()
+                    for await _ in finish { break }
+                    return "a"
+                }
+            }()
+            for await _ in started { break }
+
+            // The values are read before #expect, which cannot take a trailing closure.
+            let whileHeldByB = try await b.runExclusively("dkim-dns-check") { "b" }
+            let whileHeldByA = try await a.runExclusively("dkim-dns-check") { "a again" }
+            let otherJob = try await b.runExclusively("purge-events") { "b" }
+            #expect(whileHeldByB == nil, "A holds the job")
+            #expect(whileHeldByA == nil, "even for A's other tasks")
+            #expect(otherJob == "b", "another job is free")
+
+            mayFinish.yield()
+            #expect(try await running == "a")
+            let afterwards = try await b.runExclusively("dkim-dns-check") { "b" }
+            #expect(afterwards == "b", "free once A's run ended")
+        }
+    }
+
+    @Test func aJobThatThrowsReleasesItsLock() async throws {
+        struct JobFailed: Error {}
+        try await Self.withNodes { a, b, _, _ in
+            await #expect(throws: JobFailed.self) { try await a.runExclusively("housekeeping") { () async throws -> Int in throw JobFailed() } }
+            let afterwards = try await b.runExclusively("housekeeping") { 1 }
+            #expect(afterwards == 1)
         }
     }
 
