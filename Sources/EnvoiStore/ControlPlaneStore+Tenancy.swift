@@ -11,19 +11,15 @@ extension ControlPlaneStore {
         public var created: Bool
     }
 
-    /// The administrators' group `init` makes, and its policy's statement.
-    public static let adminGroupName = "Administrators"
-    public static let adminPolicyStatement = "Allow group Administrators to manage email-family in tenancy"
-
     /// Creates the tenancy, its root compartment, an `admin` user in an `Administrators` group and
     /// the policy that lets that group use email in the whole tenancy. Idempotent: when a tenancy
     /// exists nothing is written.
-    public func initialise(tenancyName: String = "envoi", limits: SendLimits = .default) throws -> Bootstrap {
+    public func initialise(tenancyName: String = ControlPlaneDefaults.tenancyName, limits: SendLimits = .default) throws -> Bootstrap {
         try write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM tenancy LIMIT 1") {
                 let tenancy = Tenancy(row: row)
-                let user = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE name = 'admin'").map(User.init(row:))
-                let group = try Row.fetchOne(db, sql: "SELECT * FROM app_group WHERE name = ?", arguments: [Self.adminGroupName]).map(Group.init(row:))
+                let user = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE name = ?", arguments: [ControlPlaneDefaults.adminUserName]).map(User.init(row:))
+                let group = try Row.fetchOne(db, sql: "SELECT * FROM app_group WHERE name = ?", arguments: [ControlPlaneDefaults.adminGroupName]).map(Group.init(row:))
                 guard let user, let group else {
                     throw ControlPlaneError.conflict("the tenancy exists but its admin user or Administrators group was deleted")
                 }
@@ -37,15 +33,18 @@ extension ControlPlaneStore {
                 """, arguments: [tenancyID.rawValue, tenancyName, time, limits.messagesPerMinute, limits.messagesPerDay, limits.maxMessageSize])
             try db.execute(sql: """
                 INSERT INTO compartment (id, compartment_id, name, description, lifecycle_state, time_created)
-                VALUES (?, NULL, ?, 'The root compartment (the tenancy)', 'ACTIVE', ?)
-                """, arguments: [tenancyID.rawValue, tenancyName, time])
-            let user = User(id: .generate(.user), compartmentId: tenancyID, name: "admin", description: "Administrator created by envoi init", timeCreated: time)
+                VALUES (?, NULL, ?, ?, 'ACTIVE', ?)
+                """, arguments: [tenancyID.rawValue, tenancyName, ControlPlaneDefaults.rootCompartmentDescription, time])
+            let user = User(id: .generate(.user), compartmentId: tenancyID, name: ControlPlaneDefaults.adminUserName,
+                            description: ControlPlaneDefaults.adminUserDescription, timeCreated: time)
             try Self.insert(db, user)
-            let group = Group(id: .generate(.group), compartmentId: tenancyID, name: Self.adminGroupName, description: "May use email in the whole tenancy", timeCreated: time)
+            let group = Group(id: .generate(.group), compartmentId: tenancyID, name: ControlPlaneDefaults.adminGroupName,
+                              description: ControlPlaneDefaults.adminGroupDescription, timeCreated: time)
             try Self.insert(db, group)
             try db.execute(sql: "INSERT INTO group_member (group_id, user_id) VALUES (?, ?)", arguments: [group.id.rawValue, user.id.rawValue])
-            let policy = Policy(id: .generate(.policy), compartmentId: tenancyID, name: "email-administrators",
-                                description: "Created by envoi init", statements: [Self.adminPolicyStatement], timeCreated: time)
+            let policy = Policy(id: .generate(.policy), compartmentId: tenancyID, name: ControlPlaneDefaults.adminPolicyName,
+                                description: ControlPlaneDefaults.adminPolicyDescription,
+                                statements: [ControlPlaneDefaults.adminPolicyStatement], timeCreated: time)
             try Self.insert(db, policy)
             return Bootstrap(tenancy: try Self.tenancy(db), adminUser: User(row: try Self.fetch(db, "app_user", .user, user.id)),
                              adminGroup: Group(row: try Self.fetch(db, "app_group", .group, group.id)), created: true)

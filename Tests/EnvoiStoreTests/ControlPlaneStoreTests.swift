@@ -13,7 +13,7 @@ import Testing
         #expect(again.tenancy == f.bootstrap.tenancy)
         #expect(again.adminUser == f.bootstrap.adminUser)
         #expect(try f.store.users().count == 1)
-        #expect(try f.store.policies().map(\.statements) == [[ControlPlaneStore.adminPolicyStatement]])
+        #expect(try f.store.policies().map(\.statements) == [[ControlPlaneDefaults.adminPolicyStatement]])
         #expect(try f.store.compartments().map(\.id) == [f.tenancy])
     }
 

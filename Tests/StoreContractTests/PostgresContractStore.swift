@@ -121,10 +121,10 @@ struct PostgresContractStore: ContractStore {
         try await store.insertCompartment(Compartment(id: tenancy, compartmentId: nil, name: "envoi", description: "root",
                                                       timeCreated: clock.now()))
         try await store.insertUser(User(id: user, compartmentId: tenancy, name: "admin", description: "", timeCreated: clock.now()))
-        try await store.insertGroup(Group(id: .generate(.group), compartmentId: tenancy, name: ControlPlaneStore.adminGroupName,
+        try await store.insertGroup(Group(id: .generate(.group), compartmentId: tenancy, name: ControlPlaneDefaults.adminGroupName,
                                           description: "", timeCreated: clock.now()), members: [user])
         try await store.insertPolicy(Policy(id: .generate(.policy), compartmentId: tenancy, name: "administrators", description: "",
-                                            statements: [ControlPlaneStore.adminPolicyStatement], timeCreated: clock.now()))
+                                            statements: [ControlPlaneDefaults.adminPolicyStatement], timeCreated: clock.now()))
     }
 
     func addSmtpCredential() async throws -> (username: String, password: String) {
