@@ -28,6 +28,16 @@ public struct ConfigurationKey: Sendable {
         section: nil, name: "data_dir", defaultValue: "",
         summary: "Directory holding the database, the master key and the TLS certificate (default: $XDG_DATA_HOME/envoi or ~/.local/share/envoi).",
         check: { $0.isEmpty ? "must not be empty" : nil })
+    /// Checked in full here (not when the store connects), so that a malformed URL is a
+    /// configuration error naming the key; the message never quotes the password.
+    public static let database = ConfigurationKey(
+        section: nil, name: "database", defaultValue: "",
+        summary: "The store: empty for the SQLite database in the data directory, or postgres://user:password@host:port/database, shared by several nodes (each with the same master key).",
+        check: { value in
+            guard !value.isEmpty else { return nil }
+            if case .failure(let problem) = DatabaseURL.parse(value) { return problem.description }
+            return nil
+        })
     public static let smtpListen = ConfigurationKey(
         section: "smtp", name: "listen", defaultValue: "127.0.0.1:2525,127.0.0.1:2587",
         summary: "SMTP submission listeners, a list of host:port (port 0 picks a free port).",
@@ -170,7 +180,7 @@ public struct ConfigurationKey: Sendable {
 
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
-        dataDirectory, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
+        dataDirectory, database, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, httpsRequestsPerSecond, httpsBodyTimeout, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
@@ -182,6 +192,14 @@ public struct ConfigurationKey: Sendable {
 
     /// Keys whose values are secrets: `config show` prints `***` for them.
     public var isSecret: Bool { path == ConfigurationKey.deliveryRelayPassword.path }
+
+    /// `value` as it may be shown (`config show`, error messages): a secret as `***`, the
+    /// database URL with its password masked.
+    public func displayValue(_ value: String) -> String {
+        if isSecret { return value.isEmpty ? value : "***" }
+        if path == ConfigurationKey.database.path { return DatabaseURL.masking(value) }
+        return value
+    }
 
     /// A whole number of at least 1.
     private static func count(_ section: String, _ name: String, _ value: Int, _ summary: String) -> ConfigurationKey {

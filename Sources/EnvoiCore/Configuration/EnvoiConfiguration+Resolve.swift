@@ -42,7 +42,8 @@ extension EnvoiConfiguration {
                 source = .flag
             }
             if let problem = key.problem(with: value) {
-                throw .value(key.path, value, from: source, problem)
+                // The value is quoted as it may be shown: never a password.
+                throw .value(key.path, key.displayValue(value), from: source, problem)
             }
             values[key.path] = value
             entries.append((key, value, source))

@@ -2,6 +2,8 @@
 /// `EnvoiConfiguration.resolve`, which applies flag > environment > file > default.
 public struct EnvoiConfiguration: Sendable, Equatable {
     public var dataDirectory: String
+    /// The shared PostgreSQL store (`database`), or nil for the SQLite database in the data directory.
+    public var database: DatabaseURL?
     public var smtpListen: [HostPort]
     public var httpsListen: HostPort
     /// Requests per second one API key may make (`https.requests_per_second`).
@@ -74,6 +76,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         func value(_ key: ConfigurationKey) -> String { values[key.path] ?? key.defaultValue }
         func optional(_ key: ConfigurationKey) -> String? { value(key).isEmpty ? nil : value(key) }
         dataDirectory = value(.dataDirectory)
+        database = optional(.database).flatMap { try? DatabaseURL.parse($0).get() }
         smtpListen = value(.smtpListen).split(separator: ",").compactMap { HostPort(parsing: String($0)) }
         httpsListen = HostPort(parsing: value(.httpsListen))!
         httpsRequestsPerSecond = Int(value(.httpsRequestsPerSecond))!
