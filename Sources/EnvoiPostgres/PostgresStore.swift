@@ -51,7 +51,7 @@ public final class PostgresStore: Sendable {
     /// its send limits; a database already initialised keeps the tenancy and limits it has.
     /// Returns the tenancy in force.
     @discardableResult
-    public func initialise(tenancy: OCID, name: String = "envoi", limits: SendLimits = .default) async throws -> OCID {
+    public func initialise(tenancy: OCID, name: String = ControlPlaneDefaults.tenancyName, limits: SendLimits = .default) async throws -> OCID {
         try await transaction { connection in
             try await connection.query("""
                 INSERT INTO tenancy (id, name, time_created, messages_per_minute, messages_per_day, max_message_size)

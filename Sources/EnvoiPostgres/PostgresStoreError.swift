@@ -1,3 +1,5 @@
+import EnvoiCore
+
 /// A failure of the PostgreSQL store that is not the database's own (those are `PSQLError`s),
 /// with a message an operator can act on. Never carries SQL text or secrets.
 public struct PostgresStoreError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -11,6 +13,10 @@ public struct PostgresStoreError: Error, Equatable, Sendable, CustomStringConver
         public static let corrupt = Code("corrupt")
         /// The database was migrated by a newer Envoi than this one.
         public static let newerSchema = Code("newerSchema")
+        /// No connection to the server: refused, timed out, or the host unknown.
+        public static let unreachable = Code("unreachable")
+        /// The server refused the user, its password or the database.
+        public static let refused = Code("refused")
 
         public var description: String { name }
     }
@@ -25,6 +31,14 @@ public struct PostgresStoreError: Error, Equatable, Sendable, CustomStringConver
 
     static func corrupt(_ detail: String) -> PostgresStoreError {
         PostgresStoreError(code: .corrupt, message: "the PostgreSQL database holds a value Envoi never writes: \(detail)")
+    }
+
+    static func unreachable(_ url: DatabaseURL, _ detail: String) -> PostgresStoreError {
+        PostgresStoreError(code: .unreachable, message: "cannot connect to PostgreSQL at \(url.host):\(url.port): \(detail)")
+    }
+
+    static func refused(_ url: DatabaseURL, _ detail: String) -> PostgresStoreError {
+        PostgresStoreError(code: .refused, message: "PostgreSQL at \(url.host):\(url.port) \(detail)")
     }
 
     static func newerSchema(_ version: Int) -> PostgresStoreError {
