@@ -198,6 +198,9 @@ let package = Package(
                 "EnvoiCore",
                 "EnvoiSecrets",
                 "EnvoiStore",
+                // envoi init --database: the shared PostgreSQL store.
+                "EnvoiPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SMTPServer",
                 "MetricsEndpoint",
                 "Delivery",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnvoiCore
+import EnvoiPostgres
 import EnvoiSecrets
 import EnvoiStore
 import Foundation
@@ -33,6 +34,9 @@ struct Envoi: AsyncParsableCommand {
         } catch let error as ControlPlaneError {
             fail(error.message, status: error.code == .notFound ? 4 : 1)
         } catch let error as StoreError {
+            fail(error.message, status: 3)
+        } catch let error as PostgresStoreError {
+            // The PostgreSQL store's failures (unreachable, refused) are storage failures too.
             fail(error.message, status: 3)
         } catch let error as SecretBoxError {
             // A secret at rest that does not open is a storage failure too (wrong master key).

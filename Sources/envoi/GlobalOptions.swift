@@ -14,8 +14,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: "Override a configuration key: --set section.key=value (repeatable).")
     var overrides: [String] = []
 
-    /// The effective configuration: flag > environment > file > default.
-    func resolve() throws -> EnvoiConfiguration.Resolved {
+    /// The effective configuration: flag > environment > file > default. `keys` are the
+    /// command's own flags that set a key (`init --database`), as `--set` would.
+    func resolve(keys: [(ConfigurationKey, String?)] = []) throws -> EnvoiConfiguration.Resolved {
         let environment = ProcessInfo.processInfo.environment
         var flags: [String: String] = [:]
         for item in overrides {
@@ -25,6 +26,7 @@ struct GlobalOptions: ParsableArguments {
             flags[String(item[..<equals])] = String(item[item.index(after: equals)...])
         }
         if let dataDirectory { flags[ConfigurationKey.dataDirectory.path] = dataDirectory }
+        for case let (key, value?) in keys { flags[key.path] = value }
         // The file is found before it is read: an explicit path, or the data directory's envoi.toml.
         let explicit = configFile ?? environment["ENVOI_CONFIG"]
         let directory = flags[ConfigurationKey.dataDirectory.path] ?? environment[ConfigurationKey.dataDirectory.environmentName]

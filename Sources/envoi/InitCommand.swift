@@ -5,25 +5,44 @@ import Foundation
 
 /// `envoi init`: creates the data directory, master key, self-signed certificate, database,
 /// tenancy, root compartment and the admin user, group and policy. Running it again changes nothing.
-struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "init", abstract: "Prepare a data directory (idempotent).")
+/// With `database` set (`--database`), the database is that PostgreSQL server's and the rest
+/// stays local (`InitCommand+Postgres.swift`).
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Prepare a data directory (idempotent).",
+        discussion: """
+            With --database postgres://user:password@host:port/database (the `database` key, also ENVOI_DATABASE) \
+            the tables, tenancy and administrators are made on that PostgreSQL server, shared by several nodes; \
+            the master key and certificate are still made in the local data directory. Every node needs the same \
+            master key: copy <data-dir>/master.key from the first node (mode 0600) before running init on the others.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("database"),
+            help: "PostgreSQL URL shared by several nodes, each with the same master key (sets the `database` key).")
+    var database: String?
 
-    func run() throws {
-        let directory = try global.dataDirectoryPath()
+    /// What `init` prints, for either backend.
+    struct Summary: Encodable {
+        var dataDirectory, database, certificate, tenancyId, rootCompartmentId, adminUserId, adminGroupId: String
+        var created: Bool
+    }
+
+    func run() async throws {
+        let resolved = try global.resolve(keys: [(.database, database)])
+        let directory = DataDirectory(path: resolved.configuration.dataDirectory)
         let prepared = try directory.prepare()
-        let store = try ControlPlaneStore(directory: directory)
-        let bootstrap = try store.initialise()
-        struct Summary: Encodable {
-            var dataDirectory, database, certificate, tenancyId, rootCompartmentId, adminUserId, adminGroupId: String
-            var created: Bool
-        }
-        let summary = Summary(dataDirectory: directory.path, database: directory.databasePath, certificate: directory.certificatePath,
+        let summary: Summary
+        if let url = resolved.configuration.database {
+            summary = try await initialisePostgres(url, directory: directory, createdMasterKey: prepared.createdMasterKey)
+        } else {
+            let bootstrap = try ControlPlaneStore(directory: directory).initialise()
+            summary = Summary(dataDirectory: directory.path, database: directory.databasePath, certificate: directory.certificatePath,
                               tenancyId: bootstrap.tenancy.id.rawValue, rootCompartmentId: bootstrap.tenancy.id.rawValue,
                               adminUserId: bootstrap.adminUser.id.rawValue, adminGroupId: bootstrap.adminGroup.id.rawValue,
                               created: bootstrap.created || prepared.createdMasterKey)
+        }
         try Output.emit(summary, as: output.format) { summary in
             print(summary.created ? "Initialised Envoi in \(summary.dataDirectory)" : "Envoi is already initialised in \(summary.dataDirectory); nothing changed")
             Output.fields([("tenancy", summary.tenancyId), ("root compartment", summary.rootCompartmentId),
@@ -46,7 +65,7 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             struct Entry: Encodable { var key, value, source, environment, summary: String }
             let entries = try global.resolve().entries.map {
-                Entry(key: $0.key.path, value: $0.key.isSecret && !$0.value.isEmpty ? "***" : $0.value, source: $0.source.description,
+                Entry(key: $0.key.path, value: $0.key.displayValue($0.value), source: $0.source.description,
                       environment: $0.key.environmentName, summary: $0.key.summary)
             }
             try Output.emit(entries, as: output.format) { entries in
