@@ -52,11 +52,27 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the control plane of an initialised data directory.
     func openStore() throws -> ControlPlaneStore {
-        let directory = try dataDirectoryPath()
+        try ControlPlaneStore(directory: try resolve().configuration.sqliteDataDirectory())
+    }
+}
+
+extension EnvoiConfiguration {
+    /// The initialised data directory whose SQLite database the command runs on.
+    ///
+    /// A configured PostgreSQL `database` is refused here, not ignored: only `envoi init` runs on
+    /// PostgreSQL so far, and ignoring the key would run a node, or change a control plane, on
+    /// the local SQLite database while its operator believes it shares the cluster's.
+    func sqliteDataDirectory() throws -> DataDirectory {
+        if let database {
+            throw ConfigurationErrorMessage("database = \(database): only `envoi init` runs on PostgreSQL so far; serve, console "
+                                            + "and the other commands use the data directory's SQLite database, so unset `database` "
+                                            + "(ENVOI_DATABASE) to run them")
+        }
+        let directory = DataDirectory(path: dataDirectory)
         guard directory.isPrepared, FileManager.default.fileExists(atPath: directory.databasePath) else {
             throw StoreError.notInitialised(directory.path)
         }
-        return try ControlPlaneStore(directory: directory)
+        return directory
     }
 }
 

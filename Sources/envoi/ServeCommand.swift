@@ -50,10 +50,7 @@ struct Runtime {
     ///   the console's log file, since the console owns the terminal).
     init(configuration: EnvoiConfiguration, announce: @escaping @Sendable (String) -> Void = Runtime.announce) throws {
         self.configuration = configuration
-        let directory = DataDirectory(path: configuration.dataDirectory)
-        guard directory.isPrepared, FileManager.default.fileExists(atPath: directory.databasePath) else {
-            throw StoreError.notInitialised(directory.path)
-        }
+        let directory = try configuration.sqliteDataDirectory()
         var logger = Logger(label: "envoi")
         logger.logLevel = Logger.Level(configuration.logLevel)
         self.logger = logger

@@ -131,3 +131,13 @@ def test_a_wrong_password_is_refused_as_a_storage_error(envoi, database):
     result = envoi.run("init", "--database", with_password(database, "wrong-pw"), timeout=20)
     assert_one_line_error(result, 3, "refused the password of user")
     assert_secret_free(result, "wrong-pw", real)
+
+
+@pytest.mark.parametrize("command", [["serve"], ["sender", "list"], ["stats"]])
+def test_commands_that_run_on_sqlite_refuse_a_postgres_database_instead_of_ignoring_it(envoi, command):
+    # Only init runs on PostgreSQL so far: a node started with `database` set must not quietly use
+    # the local SQLite database while its operator believes it shares the cluster's.
+    url = "postgres://envoi:s3cret-pw@127.0.0.1:5432/envoi"
+    result = envoi.run(*command, env={"ENVOI_DATABASE": url}, timeout=20)
+    assert_one_line_error(result, 1, "only `envoi init` runs on PostgreSQL so far")
+    assert_secret_free(result, "s3cret-pw")
