@@ -33,7 +33,7 @@ public final class QueueWriter: Sendable {
         statistics.adjustQueueDepth(by: try store.read { db in try Self.queueDepth(db) })
         state = Locked(State(window: window))
         #if DEBUG
-        if StoreFault.active.contains(.queueWriter) { group.finish() }
+        if StoreFault.active.contains(.queueWriter) { group.refuseAll() }
         #endif
     }
 

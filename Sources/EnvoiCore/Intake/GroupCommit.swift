@@ -52,6 +52,13 @@ public final class GroupCommit: Sendable {
         wake.finish()
     }
 
+    /// Refuses every submission from now on (`mailSystemFailure`) while `run` keeps going until
+    /// `finish()`: a writer that has failed but must still stop in turn at shutdown, as the debug
+    /// fault hook makes one. (Ending `run` early would end its service, and with it the group.)
+    package func refuseAll() {
+        state.withLock { $0.finished = true }
+    }
+
     private func flushPending(_ write: ([QueuedMessage]) async throws -> [SubmissionResult]) async {
         while true {
             let batch = state.withLock { state -> [Pending] in
