@@ -291,6 +291,62 @@ enum PostgresMigrations {
             // Start-up looks up one node's leases; few rows are leased at any time.
             "CREATE INDEX queue_entry_leased_by ON queue_entry (leased_by) WHERE leased_by IS NOT NULL",
         ]),
+        Migration(version: 7, name: "https-control-plane", statements: [
+            // What the HTTPS control plane reads and writes beyond migration 5, with the columns
+            // of the SQLite tables (v1, v4, v9 there). public_key is the PEM sealed under the
+            // master key (context `api_key.public_key/<id>`), as in SQLite.
+            """
+            CREATE TABLE api_key (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+                fingerprint TEXT NOT NULL,
+                public_key BYTEA NOT NULL,
+                lifecycle_state TEXT NOT NULL,
+                time_created TIMESTAMPTZ NOT NULL,
+                UNIQUE (user_id, fingerprint)
+            )
+            """,
+            // Work requests of email domain and DKIM operations (completed synchronously:
+            // SUCCEEDED); resources is a JSON array, as in SQLite.
+            """
+            CREATE TABLE work_request (
+                id TEXT PRIMARY KEY,
+                compartment_id TEXT NOT NULL,
+                operation_type TEXT NOT NULL,
+                status TEXT NOT NULL,
+                resources TEXT NOT NULL,
+                percent_complete DOUBLE PRECISION NOT NULL,
+                time_accepted TIMESTAMPTZ NOT NULL,
+                time_started TIMESTAMPTZ,
+                time_finished TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX work_request_compartment ON work_request (compartment_id, time_accepted)",
+            """
+            CREATE TABLE work_request_log (
+                id BIGSERIAL PRIMARY KEY,
+                work_request_id TEXT NOT NULL REFERENCES work_request (id) ON DELETE CASCADE,
+                message TEXT NOT NULL,
+                timestamp TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX work_request_log_request ON work_request_log (work_request_id)",
+            // Answers given under opc-retry-tokens, per user, kept 24 hours; the body is sealed.
+            """
+            CREATE TABLE api_retry_token (
+                user_id TEXT NOT NULL,
+                token TEXT NOT NULL,
+                request TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body BYTEA NOT NULL,
+                etag TEXT,
+                work_request_id TEXT,
+                time_created TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (user_id, token)
+            )
+            """,
+            "CREATE INDEX api_retry_token_time ON api_retry_token (time_created)",
+        ]),
     ]
 }
 

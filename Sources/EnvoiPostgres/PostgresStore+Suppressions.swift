@@ -60,10 +60,7 @@ extension PostgresStore: SuppressionStore {
                 ORDER BY \(unescaped: column) \(unescaped: direction), id \(unescaped: direction)
                 LIMIT \(query.page.limit + 1) OFFSET \(query.page.offset)
                 """, logger: logger).collect()
-            let items = try rows.map { try Self.suppression(from: $0.decode(SuppressionRow.self), tenancy: tenancy) }
-            let hasMore = items.count > query.page.limit
-            return ListPage(items: Array(items.prefix(query.page.limit)),
-                            nextOffset: hasMore ? query.page.offset + query.page.limit : nil)
+            return ListPage(fetched: try rows.map { try Self.suppression(from: $0.decode(SuppressionRow.self), tenancy: tenancy) }, query.page)
         }
     }
 

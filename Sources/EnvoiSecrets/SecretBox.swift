@@ -43,4 +43,10 @@ public struct SecretBox: Sendable {
     /// The context of an SMTP credential's password hash, the same in every backend for the same
     /// reason: the hash opens only as the credential it was sealed for.
     public static func passwordHashContext(_ id: OCID) -> String { "smtp_credential.password_hash/\(id)" }
+
+    /// The context of an API signing key's public key (sealed like every other secret at rest).
+    public static func apiKeyContext(_ id: OCID) -> String { "api_key.public_key/\(id)" }
+
+    /// The context of the answer recorded under a retry claim (it may hold an SMTP password).
+    public static func retryAnswerContext(_ claim: RetryClaim) -> String { "retry_token/\(claim.user)/\(claim.token)" }
 }

@@ -1,6 +1,7 @@
 import _CryptoExtras
 import Crypto
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import GRDB
 
@@ -32,7 +33,7 @@ extension ControlPlaneStore {
                 throw ControlPlaneError.limit("user already has \(Self.maximumApiKeysPerUser) API keys (the maximum); delete one first")
             }
             let id = OCID.generate(.apiKey)
-            let sealed = try secrets.seal(Data(key.pemRepresentation.utf8), context: Self.apiKeyContext(id))
+            let sealed = try secrets.seal(Data(key.pemRepresentation.utf8), context: SecretBox.apiKeyContext(id))
             try db.execute(sql: """
                 INSERT INTO api_key (id, user_id, fingerprint, public_key, lifecycle_state, time_created) VALUES (?, ?, ?, ?, 'ACTIVE', ?)
                 """, arguments: [id.rawValue, user.rawValue, fingerprint, sealed, now()])
@@ -44,8 +45,6 @@ extension ControlPlaneStore {
     public static func fingerprint(of key: _RSA.Signing.PublicKey) -> String {
         Insecure.MD5.hash(data: key.derRepresentation).hexEncoded(separator: ":")
     }
-
-    static func apiKeyContext(_ id: OCID) -> String { "api_key.public_key/\(id)" }
 
     public func apiKeys(user: OCID? = nil) throws -> [ApiKey] {
         try read { db in
@@ -66,7 +65,7 @@ extension ControlPlaneStore {
                              arguments: [user.rawValue, fingerprint]).map { (OCID(uncheckedRow: $0["id"]), $0["public_key"]) }
         }
         guard let (id, sealed) = found else { return nil }
-        return try _RSA.Signing.PublicKey(pemRepresentation: String(decoding: try secrets.open(sealed, context: Self.apiKeyContext(id)), as: UTF8.self))
+        return try _RSA.Signing.PublicKey(pemRepresentation: String(decoding: try secrets.open(sealed, context: SecretBox.apiKeyContext(id)), as: UTF8.self))
     }
 }
 

@@ -65,8 +65,5 @@ extension ControlPlaneStore {
     static func direction(_ order: ListOrder) -> String { order == .ascending ? "ASC" : "DESC" }
 
     /// The first `limit` of `items` (fetched with one extra to know whether a next page exists).
-    static func page<Item>(_ items: [Item], _ page: PageRequest) -> ListPage<Item> {
-        let hasMore = items.count > page.limit
-        return ListPage(items: Array(items.prefix(page.limit)), nextOffset: hasMore ? page.offset + page.limit : nil)
-    }
+    static func page<Item>(_ items: [Item], _ page: PageRequest) -> ListPage<Item> { ListPage(fetched: items, page) }
 }

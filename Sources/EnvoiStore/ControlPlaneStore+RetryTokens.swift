@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import GRDB
 
@@ -15,14 +16,14 @@ extension ControlPlaneStore {
         }
         guard let row else { return .unused }
         guard row["request"] == claim.request else { return .conflicting }
-        let body = try secrets.open(row["body"], context: Self.retryContext(claim))
+        let body = try secrets.open(row["body"], context: SecretBox.retryAnswerContext(claim))
         return .answered(RecordedAnswer(status: row["status"], body: String(decoding: body, as: UTF8.self),
                                         etag: row["etag"], workRequestId: row["work_request_id"]))
     }
 
     /// Records the answer to `claim` (replacing one past the retention) and purges the expired.
     public func recordRetryAnswer(_ claim: RetryClaim, _ answer: RecordedAnswer) throws {
-        let sealed = try secrets.seal(Data(answer.body.utf8), context: Self.retryContext(claim))
+        let sealed = try secrets.seal(Data(answer.body.utf8), context: SecretBox.retryAnswerContext(claim))
         let time = now()
         try write { db in
             try db.execute(sql: "DELETE FROM api_retry_token WHERE time_created < ?", arguments: [time.addingTimeInterval(-RetryToken.retention)])
@@ -50,6 +51,4 @@ extension ControlPlaneStore {
             return answer
         }
     }
-
-    static func retryContext(_ claim: RetryClaim) -> String { "retry_token/\(claim.user)/\(claim.token)" }
 }

@@ -25,6 +25,13 @@ public struct ListPage<Item: Sendable>: Sendable {
         self.items = items
         self.nextOffset = nextOffset
     }
+
+    /// The first `page.limit` of `fetched`, which a store fetched with one extra row (`LIMIT
+    /// limit + 1`) to know whether a next page exists.
+    public init(fetched: [Item], _ page: PageRequest) {
+        let hasMore = fetched.count > page.limit
+        self.init(items: Array(fetched.prefix(page.limit)), nextOffset: hasMore ? page.offset + page.limit : nil)
+    }
 }
 
 /// `sortOrder`.
