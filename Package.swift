@@ -64,7 +64,7 @@ let package = Package(
         // and the commit, and neither GRDB nor PostgresNIO is linked here.
         .target(
             name: "EnvoiIntake",
-            dependencies: ["EnvoiCore", "EnvoiSecrets", "MailMessage", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EnvoiCore", "EnvoiSecrets", "MailMessage", "Bounces", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "EnvoiStore",
@@ -198,6 +198,7 @@ let package = Package(
                 "EnvoiCore",
                 "EnvoiSecrets",
                 "EnvoiStore",
+                "EnvoiIntake",
                 // envoi init --database: the shared PostgreSQL store.
                 "EnvoiPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -237,7 +238,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailMessage", "EnvoiCore"], resources: [.copy("Resources")]),
-        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiSecrets", "EnvoiCore", "Bounces"]),
+        .testTarget(name: "EnvoiStoreTests", dependencies: ["EnvoiStore", "EnvoiSecrets", "EnvoiCore", "EnvoiIntake", "Bounces"]),
         // The same assertions against every backend: SQLite (EnvoiStore) and PostgreSQL (EnvoiPostgres).
         .testTarget(
             name: "StoreContractTests",

@@ -66,11 +66,18 @@ extension PostgresStore: DeliveryQueueStore {
         return !rows.isEmpty
     }
 
-    /// Deletes events older than `cutoff` (BEHAVIOUR.md §7); returns how many.
+    /// Deletes events older than `cutoff` (BEHAVIOUR.md §7); returns how many. Every node's
+    /// scheduler asks hourly, but one node at a time purges (`runExclusively`); a node that finds
+    /// the job running elsewhere purges nothing and returns 0.
     public func purgeEvents(before cutoff: Date) async throws -> Int {
-        let rows = try await client.query("""
-            WITH purged AS (DELETE FROM event WHERE time < \(cutoff) RETURNING 1) SELECT count(*) FROM purged
-            """, logger: logger).collect()
-        return try rows.first?.decode(Int.self) ?? 0
+        try await runExclusively(Self.purgeEventsJob) {
+            let rows = try await client.query("""
+                WITH purged AS (DELETE FROM event WHERE time < \(cutoff) RETURNING 1) SELECT count(*) FROM purged
+                """, logger: logger).collect()
+            return try rows.first?.decode(Int.self) ?? 0
+        } ?? 0
     }
+
+    /// The name of the event purge among the cluster-wide jobs.
+    public static let purgeEventsJob = "purge-events"
 }

@@ -58,15 +58,12 @@ extension PostgresStore {
         let address = record.recipient.lowercased()
         switch record.result {
         case .bouncedHard:
-            try await suppress(connection, address, reason: .hardBounce, job: job, record: record, at: time)
+            try await suppress(connection, address, reason: .hardBounce, messageID: job.messageID, detail: record.status,
+                               source: record.remoteHost, at: time)
         case .bouncedSoft:
-            let counted = try await connection.query("""
-                INSERT INTO soft_bounce (email_address, count) VALUES (\(address), 1)
-                ON CONFLICT (email_address) DO UPDATE SET count = soft_bounce.count + 1
-                RETURNING count
-                """, logger: logger).collect()
-            if try counted.first?.decode(Int.self) ?? 0 >= softBounceLimit {
-                try await suppress(connection, address, reason: .softBounce, job: job, record: record, at: time)
+            if try await countSoftBounce(connection, address) >= softBounceLimit {
+                try await suppress(connection, address, reason: .softBounce, messageID: job.messageID, detail: record.status,
+                                   source: record.remoteHost, at: time)
             }
         case .relayed:
             try await connection.query("DELETE FROM soft_bounce WHERE email_address = \(address)", logger: logger)
@@ -75,13 +72,23 @@ extension PostgresStore {
         }
     }
 
+    /// Counts one more soft bounce of `address` in a row; the count.
+    func countSoftBounce(_ connection: PostgresConnection, _ address: String) async throws -> Int {
+        let counted = try await connection.query("""
+            INSERT INTO soft_bounce (email_address, count) VALUES (\(address), 1)
+            ON CONFLICT (email_address) DO UPDATE SET count = soft_bounce.count + 1
+            RETURNING count
+            """, logger: logger).collect()
+        return try counted.first?.decode(Int.self) ?? 0
+    }
+
     /// Suppresses `address`, or updates its entry with the latest reason and cause.
-    private func suppress(_ connection: PostgresConnection, _ address: String, reason: SuppressionReason, job: DeliveryJob,
-                          record: DeliveryRecord, at time: Date) async throws {
+    func suppress(_ connection: PostgresConnection, _ address: String, reason: SuppressionReason, messageID: String?,
+                  detail: String?, source: String?, at time: Date) async throws {
         try await connection.query("""
             INSERT INTO suppression (id, email_address, reason, time_created, time_last_suppressed, message_id, error_detail, error_source)
-            VALUES (\(OCID.generate(.suppression).rawValue), \(address), \(reason.rawValue), \(time), \(time), \(job.messageID),
-                    \(record.status), \(record.remoteHost))
+            VALUES (\(OCID.generate(.suppression).rawValue), \(address), \(reason.rawValue), \(time), \(time), \(messageID),
+                    \(detail), \(source))
             ON CONFLICT (email_address) DO UPDATE SET reason = excluded.reason, time_last_suppressed = excluded.time_last_suppressed,
                 message_id = excluded.message_id, error_detail = excluded.error_detail, error_source = excluded.error_source
             """, logger: logger)

@@ -32,15 +32,11 @@ extension ControlPlaneStore {
                 """, arguments: [queueID, recipient]) else { return false }
             let messageID: String? = message["message_id"]
             let address = (message["recipient"] as String).lowercased()
-            let (type, errorType): (EventLog.EventType, String) = switch outcome {
-            case .hardBounce: (.bounced, "Invalid Recipient")
-            case .softBounce: (.bounced, "Soft bounce")
-            case .complaint: (.complaint, "Complaint")
-            }
+            let (type, errorType) = outcome.event
             try db.execute(sql: """
                 INSERT INTO event (time, type, queue_id, message_id, envelope_sender, recipient, status, error_type, source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'report')
-                """, arguments: [time, type.rawValue, queueID, messageID, message["envelope_sender"] as String?,
+                """, arguments: [time, type, queueID, messageID, message["envelope_sender"] as String?,
                                  message["recipient"] as String, detail, errorType])
             switch outcome {
             case .hardBounce:
@@ -53,6 +49,21 @@ extension ControlPlaneStore {
                 }
             }
             return true
+        }
+    }
+}
+
+/// `ReportStore` on SQLite: overloads by `async` alone, each running the synchronous operation
+/// of the same name on a worker thread (as `ControlPlaneStore+DeliveryQueueStore`).
+extension ControlPlaneStore: ReportStore {
+    public func recipients(ofQueueID queueID: String) async throws -> [String]? {
+        try await Blocking.run { [self] in try recipients(ofQueueID: queueID) }
+    }
+
+    public func recordReport(queueID: String, recipient: String, outcome: ReportedOutcome, detail: String,
+                             source: String?) async throws -> Bool {
+        try await Blocking.run { [self] in
+            try recordReport(queueID: queueID, recipient: recipient, outcome: outcome, detail: detail, source: source)
         }
     }
 }

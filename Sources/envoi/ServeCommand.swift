@@ -4,6 +4,7 @@ import Delivery
 import DkimService
 import DNSResolver
 import EnvoiCore
+import EnvoiIntake
 import EnvoiStore
 import Foundation
 import HTTPAPI

@@ -1,5 +1,6 @@
 import Bounces
 import EnvoiCore
+import EnvoiIntake
 @testable import EnvoiStore
 import Foundation
 import Testing

@@ -90,6 +90,7 @@ struct PostgresContractStore: ContractStore {
     func removeSuppression(_ id: OCID) async throws { try await store.removeSuppression(id) }
 
     var queue: any DeliveryQueueStore { store }
+    var reports: any ReportStore { store }
 
     var submitter: OCID { user }
 

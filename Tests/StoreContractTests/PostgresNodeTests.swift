@@ -50,33 +50,61 @@ import Testing
 
     @Test func aJobRunsOnOneNodeAtATimeAndIsFreeOnceItEnds() async throws {
         try await Self.withNodes { a, b, _, _ in
-            let (started, didStart) = AsyncStream<Void>.makeStream()
-            let (finish, mayFinish) = AsyncStream<Void>.makeStream()
-            defer { mayFinish.finish() }
-            async let running: String? = {
-                // Ends `started` either way, so that a job that never ran cannot hang the test.
-                defer { didStart.finish() }
-                return try await a.runExclusively("dkim-dns-check") {
-                    didStart.yield()
-                    for await _ in finish { break }
-                    return "a"
-                }
-            }()
-            for await _ in started { break }
-
-            // The values are read before #expect, which cannot take a trailing closure.
-            let whileHeldByB = try await b.runExclusively("dkim-dns-check") { "b" }
-            let whileHeldByA = try await a.runExclusively("dkim-dns-check") { "a again" }
-            let otherJob = try await b.runExclusively("purge-events") { "b" }
-            #expect(whileHeldByB == nil, "A holds the job")
-            #expect(whileHeldByA == nil, "even for A's other tasks")
-            #expect(otherJob == "b", "another job is free")
-
-            mayFinish.yield()
-            #expect(try await running == "a")
+            let held = try await Self.whileHolding("dkim-dns-check", on: a, result: "a") {
+                // The values are read before #expect, which cannot take a trailing closure.
+                let whileHeldByB = try await b.runExclusively("dkim-dns-check") { "b" }
+                let whileHeldByA = try await a.runExclusively("dkim-dns-check") { "a again" }
+                let otherJob = try await b.runExclusively("purge-events") { "b" }
+                #expect(whileHeldByB == nil, "A holds the job")
+                #expect(whileHeldByA == nil, "even for A's other tasks")
+                #expect(otherJob == "b", "another job is free")
+            }
+            #expect(held == "a")
             let afterwards = try await b.runExclusively("dkim-dns-check") { "b" }
             #expect(afterwards == "b", "free once A's run ended")
         }
+    }
+
+    @Test func theEventPurgeRunsOnOneNodeAtATime() async throws {
+        try await Self.withNodes { a, b, contract, clock in
+            let queueID = try await contract.enqueue(recipients: ["x@example.org"])
+            let now = clock.now()
+            let job = try #require(try await contract.queue.claimDueDeliveries(now: now, limit: 10, lease: 60).first { $0.queueID == queueID })
+            try await b.recordDeliveries([DeliveryRecord(recipient: "x@example.org", result: .relayed, status: "250 ok")], of: job, now: now)
+            let cutoff = now.addingTimeInterval(1)
+            _ = try await Self.whileHolding(PostgresStore.purgeEventsJob, on: a, result: 0) {
+                let purgedByB = try await b.purgeEvents(before: cutoff)
+                #expect(purgedByB == 0, "A is purging: B leaves it")
+            }
+            #expect(try await b.purgeEvents(before: cutoff) >= 1, "the delivery event, once A's purge ended")
+        }
+    }
+
+    /// Runs `body` while node `node` holds `job` (inside `runExclusively`); what the job returned.
+    static func whileHolding<T: Sendable>(_ job: String, on node: PostgresStore, result: T,
+                                          _ body: () async throws -> Void) async throws -> T? {
+        let (started, didStart) = AsyncStream<Void>.makeStream()
+        let (finish, mayFinish) = AsyncStream<Void>.makeStream()
+        defer { mayFinish.finish() }
+        async let running: T? = {
+            // Ends `started` either way, so that a job that never ran cannot hang the test.
+            defer { didStart.finish() }
+            return try await node.runExclusively(job) {
+                didStart.yield()
+                for await _ in finish { break }
+                return result
+            }
+        }()
+        for await _ in started { break }
+        do {
+            try await body()
+        } catch {
+            mayFinish.yield()
+            _ = try? await running
+            throw error
+        }
+        mayFinish.yield()
+        return try await running
     }
 
     @Test func aJobThatThrowsReleasesItsLock() async throws {

@@ -29,6 +29,7 @@ struct SQLiteContractStore: ContractStore {
     func removeSuppression(_ id: OCID) async throws { try await controlPlane.removeSuppression(id) }
 
     var queue: any DeliveryQueueStore { store }
+    var reports: any ReportStore { store }
 
     var submitter: OCID { admin }
 

@@ -27,6 +27,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 protocol ContractStore: SuppressionStore {
     /// The store as the delivery scheduler holds it.
     var queue: any DeliveryQueueStore { get }
+    /// The store as the report intake holds it.
+    var reports: any ReportStore { get }
     /// The user the contract submissions come from.
     var submitter: OCID { get }
     /// Runs the backend's queue writer (SQLite `QueueWriter`, PostgreSQL `PostgresQueueWriter`)

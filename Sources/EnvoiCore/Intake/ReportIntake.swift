@@ -45,6 +45,20 @@ public struct InboundReport: Sendable {
     }
 }
 
+/// What the report intake reads and writes: the recipients of a message Envoi sent, and what a
+/// report says about one of them. The SQLite and PostgreSQL stores conform.
+public protocol ReportStore: Sendable {
+    /// The recipients of queued message `queueID` (in every state, delivered ones included: a
+    /// bounce comes after the delivery), sorted; nil when there is no such message.
+    func recipients(ofQueueID queueID: String) async throws -> [String]?
+
+    /// Records, in one transaction, what a report says about `recipient` of message `queueID`:
+    /// a `bounced` or `complaint` event, and the suppression (HARDBOUNCE, COMPLAINT, or
+    /// SOFTBOUNCE once the store's soft-bounce limit is reached in a row). False when the
+    /// message or the recipient is unknown (nothing is written).
+    func recordReport(queueID: String, recipient: String, outcome: ReportedOutcome, detail: String, source: String?) async throws -> Bool
+}
+
 /// What a report says happened to the recipient it is about.
 public enum ReportedOutcome: String, Sendable, Equatable, CaseIterable {
     /// `Action: failed` with a 5.x.x status: HARDBOUNCE, event `bounced`.
@@ -53,6 +67,15 @@ public enum ReportedOutcome: String, Sendable, Equatable, CaseIterable {
     case softBounce
     /// `Feedback-Type: abuse`: COMPLAINT, event `complaint`.
     case complaint
+
+    /// The event a report records (type and error type), the same in every store.
+    public var event: (type: String, errorType: String) {
+        switch self {
+        case .hardBounce: ("bounced", "Invalid Recipient")
+        case .softBounce: ("bounced", "Soft bounce")
+        case .complaint: ("complaint", "Complaint")
+        }
+    }
 }
 
 /// What became of one received report.

@@ -2,13 +2,14 @@ import Bounces
 import EnvoiCore
 import Foundation
 
-/// The `ReportIntake` over the store: return-path tokens are checked against the recipients of
-/// the message they name, and reports are classified (`ReportVerdict`) and recorded.
+/// The `ReportIntake` over a store (SQLite or PostgreSQL): return-path tokens are checked against
+/// the recipients of the message they name, and reports are classified (`ReportVerdict`) and
+/// recorded.
 public final class StoreReportIntake: ReportIntake {
-    private let store: ControlPlaneStore
+    private let store: any ReportStore
     private let returnPath: ReturnPath
 
-    public init(store: ControlPlaneStore, returnPath: ReturnPath) {
+    public init(store: any ReportStore, returnPath: ReturnPath) {
         self.store = store
         self.returnPath = returnPath
     }
@@ -35,10 +36,9 @@ public final class StoreReportIntake: ReportIntake {
                 // Checked again: the RCPT answer was given before the message arrived.
                 guard let (queueID, recipient) = try await recipient(of: address) else { continue }
                 let origin = source ?? report.clientIdentity
-                let written = try await Blocking.run { [store] in
-                    try store.recordReport(queueID: queueID, recipient: recipient, outcome: outcome, detail: detail, source: origin)
+                if try await store.recordReport(queueID: queueID, recipient: recipient, outcome: outcome, detail: detail, source: origin) {
+                    recorded += 1
                 }
-                if written { recorded += 1 }
             }
             return recorded > 0 ? .recorded(recorded) : .ignored("no known recipient")
         } catch {
@@ -50,9 +50,7 @@ public final class StoreReportIntake: ReportIntake {
     /// message's recipients.
     private func recipient(of address: EmailAddress) async throws -> (String, String)? {
         guard let token = returnPath.token(of: address) else { return nil }
-        guard let candidates = try await Blocking.run({ [store] in try store.recipients(ofQueueID: token.queueID) }) else {
-            return nil
-        }
+        guard let candidates = try await store.recipients(ofQueueID: token.queueID) else { return nil }
         return returnPath.recipient(of: token, among: candidates).map { (token.queueID, $0) }
     }
 }
