@@ -49,6 +49,25 @@ extension PostgresStore {
         return try rows.first?.decode((Int, Int).self) ?? (0, 0)
     }
 
+    /// Every node's usage as a `SendRateWindow` at the store's time: the last two minutes by the
+    /// second (the sliding minute and the recent rate), the rest of the day by the minute (the
+    /// day and the 60-minute history) — at most about 1,560 rows, so that it can be read every
+    /// second. Only for showing usage; the limits are enforced by `commitBatch`.
+    public func sendRateWindow() async throws -> (window: SendRateWindow, second: Int64) {
+        let second = Int64(now().timeIntervalSince1970)
+        let bySecondFrom = second - 2 * SendRateWindow.minuteSpan
+        let rows = try await client.query("""
+            SELECT CASE WHEN second < \(bySecondFrom) THEN second - second % 60 ELSE second END AS at, sum(recipients)::bigint
+            FROM send_usage WHERE second >= \(SendRateWindow.dayStart(at: second)) GROUP BY at ORDER BY at
+            """, logger: logger).collect()
+        var window = SendRateWindow()
+        for row in rows {
+            let (at, recipients) = try row.decode((Int64, Int64).self)
+            window.record(Int(recipients), at: at)
+        }
+        return (window, second)
+    }
+
     /// The limits of the tenancy row; with `forUpdate`, the row stays locked until the transaction
     /// ends — the lock that serialises intake commits across nodes (`PostgresQueueWriter`).
     static func limits(_ connection: PostgresConnection, _ logger: Logger, forUpdate: Bool) async throws -> SendLimits {

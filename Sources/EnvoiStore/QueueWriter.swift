@@ -10,7 +10,7 @@ import GRDB
 /// is EnvoiCore's `GroupCommit`, shared with the PostgreSQL writer). The send
 /// limits are charged in the same transaction, in arrival order, so concurrent sessions can never
 /// together go past a limit (BEHAVIOUR.md §1: "the commit at the final dot re-checks atomically").
-public final class QueueWriter: Sendable {
+public final class QueueWriter: SendUsageSource {
     private struct State {
         var window = SendRateWindow()
         var lastPurge: Int64 = 0

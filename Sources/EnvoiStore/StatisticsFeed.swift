@@ -5,30 +5,40 @@ import GRDB
 /// Builds `StatisticsSnapshot`s: in process from the live counters and the queue writer's windows
 /// (the console asks several times a second), or from the database alone (`envoi stats`, another
 /// process: usage from the persisted per-second counts, totals from the last day's events).
+///
+/// The live snapshot's counters are this process's own; its limit usage is what `usage` says:
+/// the queue writer's on SQLite, the whole cluster's on a shared PostgreSQL database.
 public struct StatisticsFeed: Sendable {
-    private let store: ControlPlaneStore
-    private let writer: QueueWriter
+    private let usage: any SendUsageSource
     private let statistics: ServiceStatistics
     private let limits: @Sendable () -> SendLimits
+    private let now: @Sendable () -> Date
 
     /// The rate is measured over this many seconds.
     public static let rateWindowSeconds: Int64 = 10
 
     /// - Parameter limits: the tenancy's limits as last read (the live snapshot does no I/O).
-    public init(store: ControlPlaneStore, writer: QueueWriter, statistics: ServiceStatistics, limits: @escaping @Sendable () -> SendLimits) {
-        self.store = store
-        self.writer = writer
+    /// - Parameter now: the store's clock, which stamps the snapshot.
+    public init(usage: any SendUsageSource, statistics: ServiceStatistics, limits: @escaping @Sendable () -> SendLimits,
+                now: @escaping @Sendable () -> Date) {
+        self.usage = usage
         self.statistics = statistics
         self.limits = limits
+        self.now = now
+    }
+
+    /// The live feed of the SQLite store's queue writer.
+    public init(store: ControlPlaneStore, writer: QueueWriter, statistics: ServiceStatistics, limits: @escaping @Sendable () -> SendLimits) {
+        self.init(usage: writer, statistics: statistics, limits: limits, now: store.now)
     }
 
     /// The live snapshot, without I/O; also refreshes the limit gauges exported to Prometheus.
     public func snapshot() -> StatisticsSnapshot {
         let limits = self.limits()
-        let usage = writer.usageDetail(recentSeconds: Self.rateWindowSeconds)
+        let usage = usage.usageDetail(recentSeconds: Self.rateWindowSeconds)
         statistics.publishLimitUsage(minute: usage.minute, day: usage.day, limits: limits)
         let totals = Dictionary(uniqueKeysWithValues: ServiceStatistics.Event.allCases.map { ($0.rawValue, statistics.total($0)) })
-        return StatisticsSnapshot(time: store.now(), limits: limits, minuteUsage: usage.minute, dayUsage: usage.day,
+        return StatisticsSnapshot(time: now(), limits: limits, minuteUsage: usage.minute, dayUsage: usage.day,
                                   perMinuteHistory: usage.history, ratePerSecond: Double(usage.recent) / Double(Self.rateWindowSeconds),
                                   connections: statistics.connections, queueDepth: statistics.queueDepth, totals: totals,
                                   rejectedByReason: statistics.rejectedByReason)

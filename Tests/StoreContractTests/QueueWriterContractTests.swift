@@ -81,6 +81,34 @@ import Testing
         }
     }
 
+    @Test func eachNodeSeesTheClustersUsageWithTheOlderPartOfTheDayByTheMinute() async throws {
+        try await PostgresContractStore.withSchema(clients: 2) { clients, logger in
+            let clock = TestClock(step: 0)
+            let stores = clients.map { PostgresStore(client: $0, logger: logger, masterKey: SymmetricKey(size: .bits256), now: clock.now) }
+            try await stores[0].migrate()
+            let tenancy = try await stores[0].initialise(tenancy: .generate(.tenancy))
+            let contract = PostgresContractStore(store: stores[0], client: clients[0], logger: logger, clock: clock, tenancy: tenancy)
+            // Usage charged before this test's minute: 5 recipients 30 minutes ago (the day and
+            // the history, not the minute) and 7 two days ago (nothing).
+            let now = Int64(clock.now().timeIntervalSince1970)
+            try await clients[0].query("INSERT INTO send_usage (second, recipients) VALUES (\(now - 1_800), 5), (\(now - 172_800), 7)",
+                                       logger: logger)
+            let writers = stores.map { PostgresQueueWriter(store: $0) }
+            try await runningWriter(run: writers[0].run, finish: writers[0].finish) {
+                try await runningWriter(run: writers[1].run, finish: writers[1].finish) {
+                    _ = await Self.commitConcurrently(6, through: writers.map { writer -> ContractCommit in { await writer.commit($0) } },
+                                                      store: contract)
+                }
+            }
+            let usage = ClusterSendUsage(store: stores[1])
+            #expect(usage.usageDetail(recentSeconds: 10).minute == 0, "nothing before the first refresh")
+            try await usage.refresh()
+            let detail = usage.usageDetail(recentSeconds: 10)
+            #expect(detail.minute == 6 && detail.day == 11 && detail.recent == 6, "\(detail)")
+            #expect(detail.history.count == 60 && detail.history.last == 6 && detail.history[59 - 30] == 5, "\(detail.history)")
+        }
+    }
+
     /// Commits `count` single-recipient messages at once, spread in turn over `commits`; every
     /// answer, in no particular order. Bounded: each commit answers once its batch is written.
     static func commitConcurrently(_ count: Int, through commits: [ContractCommit], store: any ContractStore) async -> [SubmissionResult] {

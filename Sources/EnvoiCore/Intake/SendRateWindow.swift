@@ -104,3 +104,12 @@ public enum LimitRefusal: Sendable, Equatable {
     case perMinute(limit: Int)
     case perDay(limit: Int)
 }
+
+/// Where a live statistics snapshot reads the limit usage from: the SQLite queue writer's own
+/// windows (it charges every acceptance), or, on a shared PostgreSQL database, the cluster's
+/// usage as last read from it (every node charges it).
+public protocol SendUsageSource: Sendable {
+    /// Usage of the minute and the day, the 60-minute history and the recipients of the last
+    /// `recentSeconds`, in one look, without I/O.
+    func usageDetail(recentSeconds: Int64) -> (minute: Int, day: Int, history: [Int], recent: Int)
+}
