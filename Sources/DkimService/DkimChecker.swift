@@ -9,13 +9,13 @@ import Foundation
 /// with the reason. A lookup that fails (timeout, SERVFAIL, refused) keeps the key's state and
 /// says so in `lifecycleDetails`, so that a DNS outage never flaps keys to NEEDS_ATTENTION.
 public struct DkimChecker: Sendable {
-    let store: ControlPlaneStore
+    let store: any DkimCheckStore
     let probe: DkimDNSProbe
 
     /// The states a check may change; INACTIVE (rotated out) and the deleting states are left alone.
     public static let checkedStates: Set<DkimLifecycleState> = [.creating, .needsAttention, .active]
 
-    public init(store: ControlPlaneStore, resolver: DNSResolver) {
+    public init(store: any DkimCheckStore, resolver: DNSResolver) {
         self.store = store
         self.probe = DkimDNSProbe(resolver: resolver)
     }
@@ -34,7 +34,7 @@ public struct DkimChecker: Sendable {
 
     /// Checks one key now and records the outcome.
     public func check(_ id: OCID) async throws -> Result {
-        let found = try store.dkimKeyOfDomain(id)
+        let found = try await store.dkimKeyOfDomain(id)
         let key = found.key
         guard Self.checkedStates.contains(key.lifecycleState) else {
             throw ControlPlaneError(code: .incorrectState,
@@ -56,23 +56,23 @@ public struct DkimChecker: Sendable {
         let diagnosis = diagnoser.diagnose(primary: primary, misplaced: misplaced)
         let updated: DkimKey
         switch diagnosis {
-        case .verified: updated = try store.setDkimState(id, .active, details: diagnosis.explanation)
-        case .needsAttention: updated = try store.setDkimState(id, .needsAttention, details: diagnosis.explanation)
-        case .lookupFailed: updated = try store.setDkimDetails(id, details: Self.failureDetails(diagnosis, key: key))
+        case .verified: updated = try await store.setDkimState(id, .active, details: diagnosis.explanation)
+        case .needsAttention: updated = try await store.setDkimState(id, .needsAttention, details: diagnosis.explanation)
+        case .lookupFailed: updated = try await store.setDkimDetails(id, details: Self.failureDetails(diagnosis, key: key))
         }
         return Result(key: updated, previousState: key.lifecycleState, diagnosis: diagnosis, namesLookedUp: looked)
     }
 
     /// Checks every key in `checkedStates`, one after the other; a key that cannot be checked
     /// (deleted meanwhile, store failure) is reported and does not stop the others.
-    public func checkAll() async -> [(id: OCID, outcome: Swift.Result<Result, any Error>)] {
-        let keys: [ControlPlaneStore.DkimKeyOfDomain]
+    public func checkAll() async -> Round {
+        let keys: [DkimKeyOfDomain]
         do {
-            keys = try store.allDkimKeys()
+            keys = try await store.allDkimKeys()
         } catch {
             return []
         }
-        var outcomes: [(id: OCID, outcome: Swift.Result<Result, any Error>)] = []
+        var outcomes: Round = []
         for entry in keys where Self.checkedStates.contains(entry.key.lifecycleState) {
             do {
                 outcomes.append((entry.key.id, .success(try await check(entry.key.id))))
@@ -83,12 +83,20 @@ public struct DkimChecker: Sendable {
         return outcomes
     }
 
+    /// What one round of `checkAll` found, key by key.
+    public typealias Round = [(id: OCID, outcome: Swift.Result<Result, any Error>)]
+
+    /// Runs a round of checks, or not: on a database several nodes share, one node at a time
+    /// checks (`PostgresStore.runExclusively`), and the others skip the round (nil).
+    public typealias RoundGuard = @Sendable (_ round: @Sendable () async -> Round) async -> Round?
+
     /// Runs `checkAll` every `interval` on `clock` until the task is cancelled: the server's
-    /// periodic check (`dkim.check_interval`).
-    public func runPeriodically<C: Clock>(every interval: C.Duration, clock: C,
-                                          report: @Sendable ([(id: OCID, outcome: Swift.Result<Result, any Error>)]) -> Void = { _ in }) async {
+    /// periodic check (`dkim.check_interval`). Each round runs through `exclusively`; `report`
+    /// gets the rounds this node ran.
+    public func runPeriodically<C: Clock>(every interval: C.Duration, clock: C, report: @Sendable (Round) -> Void = { _ in },
+                                          exclusively: RoundGuard = { await $0() }) async {
         while !Task.isCancelled {
-            report(await checkAll())
+            if let round = await exclusively({ await checkAll() }) { report(round) }
             do { try await clock.sleep(for: interval) } catch { return }
         }
     }

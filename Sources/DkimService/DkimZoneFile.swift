@@ -29,7 +29,7 @@ public struct DkimZoneFile: Sendable {
     /// The zone file text. `nameServer`, when given, adds the SOA and NS records that make the
     /// file a complete zone (serial = `generated` in seconds); without it the file holds only
     /// the TXT records, to be included into an existing zone.
-    public func render(_ keys: [ControlPlaneStore.DkimKeyOfDomain], generated: Date, nameServer: DomainName? = nil,
+    public func render(_ keys: [DkimKeyOfDomain], generated: Date, nameServer: DomainName? = nil,
                        hostmaster: String = "hostmaster") -> String {
         let origin = zone.value + "."
         var lines = [

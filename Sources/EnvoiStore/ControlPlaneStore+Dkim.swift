@@ -10,14 +10,6 @@ extension ControlPlaneStore {
         try read { db in DkimKey(row: try Self.fetch(db, "dkim", .dkim, id)) }
     }
 
-    /// A DKIM key together with the name of its email domain.
-    public struct DkimKeyOfDomain: Sendable, Equatable {
-        /// The key.
-        public let key: DkimKey
-        /// The email domain's name (the signing domain, `d=`).
-        public let domainName: String
-    }
-
     /// The key and its domain's name, read in one snapshot.
     public func dkimKeyOfDomain(_ id: OCID) throws -> DkimKeyOfDomain {
         try read { db in
@@ -95,5 +87,25 @@ extension ControlPlaneStore {
             try db.execute(sql: "UPDATE sender SET is_spf = ? WHERE email_domain_id = ?", arguments: [isSpf, id.rawValue])
             return EmailDomain(row: try Self.fetch(db, "email_domain", .emailDomain, id))
         }
+    }
+}
+
+/// `DkimCheckStore` on SQLite: overloads by `async` alone, each running the synchronous
+/// operation of the same name on a worker thread (as `ControlPlaneStore+DeliveryQueueStore`).
+extension ControlPlaneStore: DkimCheckStore {
+    public func dkimKeyOfDomain(_ id: OCID) async throws -> DkimKeyOfDomain {
+        try await Blocking.run { [self] in try dkimKeyOfDomain(id) }
+    }
+
+    public func allDkimKeys() async throws -> [DkimKeyOfDomain] {
+        try await Blocking.run { [self] in try allDkimKeys() }
+    }
+
+    public func setDkimState(_ id: OCID, _ state: DkimLifecycleState, details: String?) async throws -> DkimKey {
+        try await Blocking.run { [self] in try setDkimState(id, state, details: details) }
+    }
+
+    public func setDkimDetails(_ id: OCID, details: String) async throws -> DkimKey {
+        try await Blocking.run { [self] in try setDkimDetails(id, details: details) }
     }
 }

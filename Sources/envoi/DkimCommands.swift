@@ -128,7 +128,7 @@ struct DkimPublishingInstructions: Encodable {
     var state: String
     var details: String?
 
-    init(_ found: ControlPlaneStore.DkimKeyOfDomain) {
+    init(_ found: DkimKeyOfDomain) {
         let key = found.key
         dkimId = key.id.rawValue
         domain = found.domainName

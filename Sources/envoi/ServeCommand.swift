@@ -36,8 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
 /// shutdown stops intake first and drains the queue writer last.
 struct Runtime {
     let configuration: EnvoiConfiguration
-    let store: ControlPlaneStore
-    let writer: QueueWriter
+    let store: RuntimeStore
     let intake: StoreMessageIntake
     let smtp: SMTPServer
     let statistics: ServiceStatistics
@@ -57,16 +56,16 @@ struct Runtime {
         self.logger = logger
         let registry = PrometheusCollectorRegistry()
         statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))
-        let store = try ControlPlaneStore(directory: directory, softBounceLimit: configuration.delivery.softBounceLimit)
+        let store = try RuntimeStore.sqlite(configuration, directory: directory, statistics: statistics)
         self.store = store
         // VERP and the report door go together: both on when delivery.return_path_domain is set.
         let returnPath = try configuration.delivery.returnPathDomain.map {
             ReturnPath(domain: $0, masterKey: try directory.loadMasterKey())
         }
-        writer = try QueueWriter(store: store, statistics: statistics, enforcesLimits: configuration.enforcesLimits)
-        let intake = try StoreMessageIntake(store: store, writer: writer, hostname: configuration.smtp.hostname, statistics: statistics)
+        let intake = StoreMessageIntake(store: store.intake, limits: store.initialLimits, hostname: configuration.smtp.hostname,
+                                        statistics: statistics)
         self.intake = intake
-        let feed = StatisticsFeed(store: store, writer: writer, statistics: statistics, limits: { intake.currentLimits() })
+        let feed = StatisticsFeed(usage: store.usage, statistics: statistics, limits: { intake.currentLimits() }, now: store.now)
         self.feed = feed
         metrics = configuration.metricsListen.map { address in
             MetricsEndpoint(address: address, registry: registry, refresh: { _ = feed.snapshot() }) { bound in
@@ -82,21 +81,20 @@ struct Runtime {
             authFailureLimit: settings.authFailureLimit, authFailureWindow: .seconds(settings.authFailureWindow),
             commandTimeout: .seconds(settings.commandTimeout), dataTimeout: .seconds(settings.dataTimeout),
             maximumRecipients: settings.maximumRecipients, shutdownGracePeriod: .seconds(settings.shutdownGrace))
-        let transport = try Self.transport(configuration, store: store)
-        delivery = DeliveryScheduler(store: store,
+        let transport = try Self.transport(configuration, queue: store.queue)
+        delivery = DeliveryScheduler(store: store.queue,
                                      transport: returnPath.map { ReturnPathTransport(wrapping: transport, returnPath: $0) as any Transport } ?? transport,
                                      configuration: Self.deliveryConfiguration(configuration.delivery),
                                      statistics: statistics, logger: logger)
         let smtpBound = BoundAddress(configuration.smtpListen.first?.description ?? "")
-        let reports = returnPath.map { StoreReportIntake(store: store, returnPath: $0) }
+        let reports = returnPath.map { StoreReportIntake(store: store.reports, returnPath: $0) }
         smtp = SMTPServer(configuration: listener, intake: intake, reports: reports, statistics: statistics, logger: logger) { address in
             smtpBound.set(address.hostPort)
             announce("smtp listening on \(address.hostPort)")
         }
         let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
                                        smtpSubmitEndpoint: { smtpBound.value }, bodyTimeout: configuration.httpsBodyTimeout)
-        https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
-                                  backend: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
+        https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake, backend: store.controlPlane,
                                   logger: logger) { address in
             announce("https listening on \(address.hostPort)")
         }
@@ -105,24 +103,28 @@ struct Runtime {
     /// Runs the services until SIGTERM or SIGINT, or until a service in `extra` (appended last,
     /// so shut down first) asks the group to shut down by returning.
     func run(adding extra: [ServiceGroupConfiguration.ServiceConfiguration] = []) async throws {
+        let checker = DkimChecker(store: store.dkimChecks, resolver: DNSResolver(configuration: configuration))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: QueueWriterService(writer: writer)), .init(service: LimitsReloader(intake: intake)),
-                           .init(service: DkimCheckService(checker: DkimChecker(store: store, resolver: DNSResolver(configuration: configuration)),
-                                                           interval: .seconds(configuration.dkimCheckIntervalSeconds), logger: logger)),
+                services: [.init(service: QueueWriterService(store: store)), .init(service: StoreRefresher(intake: intake, store: store)),
+                           .init(service: DkimCheckService(checker: checker, interval: .seconds(configuration.dkimCheckIntervalSeconds),
+                                                           round: store.dkimRound, logger: logger)),
                            .init(service: delivery)]
                     + (metrics.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
                     + [.init(service: smtp), .init(service: https)] + extra,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        try await store.withReadyStore {
+            await intake.reloadLimits()
+            try await group.run()
+        }
     }
 
     /// The transport `delivery.mode` chooses.
-    static func transport(_ configuration: EnvoiConfiguration, store: ControlPlaneStore) throws -> any Transport {
+    static func transport(_ configuration: EnvoiConfiguration, queue: any DeliveryQueueStore) throws -> any Transport {
         switch configuration.deliveryMode {
         case .capture:
-            return CaptureTransport(store: store)
+            return CaptureTransport(store: queue)
         case .relay:
             guard let relay = configuration.relayHost else {
                 throw ConfigurationErrorMessage("delivery.mode = relay needs delivery.relay_host (host:port)")
@@ -165,52 +167,25 @@ struct Runtime {
     }
 }
 
-/// The queue writer as a service: on graceful shutdown it stops taking submissions and returns
-/// once those it took are on disk.
-struct QueueWriterService: Service {
-    let writer: QueueWriter
-
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            await writer.run()
-        } onGracefulShutdown: {
-            writer.finish()
-        }
-    }
-}
-
-/// Re-reads the tenancy's limits every second, so that `envoi limits set` shows in EHLO SIZE,
-/// the snapshot and the gauges even while no mail arrives.
-struct LimitsReloader: Service {
-    let intake: StoreMessageIntake
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await intake.reloadLimits()
-                try await Task.sleep(for: .seconds(1))
-            }
-        }
-    }
-}
-
 /// The periodic DKIM check (`dkim.check_interval`): resolves every key's published record and
 /// moves it to ACTIVE or NEEDS_ATTENTION, so that signing starts by itself once DNS is right.
+/// On a shared database, one node at a time runs a round (`round`).
 struct DkimCheckService: Service {
     let checker: DkimChecker
     let interval: Duration
+    let round: DkimChecker.RoundGuard
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await checker.runPeriodically(every: interval, clock: ContinuousClock()) { outcomes in
+            await checker.runPeriodically(every: interval, clock: ContinuousClock(), report: { outcomes in
                 for (id, outcome) in outcomes {
                     if case .success(let result) = outcome, result.previousState != result.key.lifecycleState {
                         logger.info("DKIM key state changed", metadata: [
                             "dkim": .string(id.rawValue), "state": .string(result.key.lifecycleState.rawValue)])
                     }
                 }
-            }
+            }, exclusively: round)
         }
     }
 }

@@ -135,7 +135,7 @@ struct DkimServiceTests {
     func checkWithDNSDown() async throws {
         let fixture = try DkimFixture()
         let key = try fixture.factory.create(.init(emailDomainId: fixture.domain.id, selector: "s1", algorithm: .ed25519))
-        _ = try fixture.store.setDkimState(key.id, .active, details: "DNS verified earlier.")
+        _ = try await fixture.store.setDkimState(key.id, .active, details: "DNS verified earlier.")
         let checker = DkimChecker(store: fixture.store, resolver: DNSResolver(server: .address(.init(host: "127.0.0.1", port: 9)), timeoutSeconds: 1, attempts: 1))
         let result = try await checker.check(key.id)
         #expect(result.key.lifecycleState == .active && result.previousState == .active)

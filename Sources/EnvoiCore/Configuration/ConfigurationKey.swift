@@ -38,6 +38,17 @@ public struct ConfigurationKey: Sendable {
             if case .failure(let problem) = DatabaseURL.parse(value) { return problem.description }
             return nil
         })
+    /// Names the node in the leases it takes on a shared database, so that a restarting node
+    /// frees only its own; must stay the same across restarts and differ between nodes.
+    public static let nodeName = ConfigurationKey(
+        section: "node", name: "name", defaultValue: "",
+        summary: "This node's name among those sharing a PostgreSQL database (default: the host name); unique per node, stable across restarts.",
+        check: { value in
+            guard value.utf8.count <= 64, value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                return "expected at most 64 printable ASCII characters without spaces"
+            }
+            return nil
+        })
     public static let smtpListen = ConfigurationKey(
         section: "smtp", name: "listen", defaultValue: "127.0.0.1:2525,127.0.0.1:2587",
         summary: "SMTP submission listeners, a list of host:port (port 0 picks a free port).",
@@ -180,7 +191,7 @@ public struct ConfigurationKey: Sendable {
 
     /// All keys, in the order `config show` and the annotated file list them.
     public static let all: [ConfigurationKey] = [
-        dataDirectory, database, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
+        dataDirectory, database, nodeName, smtpListen, smtpHostname, smtpMaxConnections, smtpMaxConnectionsPerIP, smtpAuthFailureLimit,
         smtpAuthFailureWindow, smtpCommandTimeout, smtpDataTimeout, smtpMaxRecipients, smtpShutdownGrace,
         httpsListen, httpsRequestsPerSecond, httpsBodyTimeout, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,

@@ -4,6 +4,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
     public var dataDirectory: String
     /// The shared PostgreSQL store (`database`), or nil for the SQLite database in the data directory.
     public var database: DatabaseURL?
+    /// `node.name`, or nil for the host name.
+    public var nodeName: String?
     public var smtpListen: [HostPort]
     public var httpsListen: HostPort
     /// Requests per second one API key may make (`https.requests_per_second`).
@@ -77,6 +79,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         func optional(_ key: ConfigurationKey) -> String? { value(key).isEmpty ? nil : value(key) }
         dataDirectory = value(.dataDirectory)
         database = optional(.database).flatMap { try? DatabaseURL.parse($0).get() }
+        nodeName = optional(.nodeName)
         smtpListen = value(.smtpListen).split(separator: ",").compactMap { HostPort(parsing: String($0)) }
         httpsListen = HostPort(parsing: value(.httpsListen))!
         httpsRequestsPerSecond = Int(value(.httpsRequestsPerSecond))!
