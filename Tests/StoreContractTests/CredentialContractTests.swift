@@ -66,6 +66,22 @@ import Testing
         }
     }
 
+    /// Two retries racing (a client that timed out and retried at once, or two nodes) perform
+    /// the operation once: the claim is taken in the operation's own transaction.
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentRetriesUnderOneTokenCreateOneCredential(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let identity = store.identity
+            let user = store.submitter
+            let claim = RetryClaim(user: user, token: RetryToken("race")!, request: "POST /credentials race")
+            async let first = identity.createCredential(user: user, description: "race", answering: Self.answering(claim))
+            async let second = identity.createCredential(user: user, description: "race", answering: Self.answering(claim))
+            let answers = try await [first, second]
+            #expect(answers[0] == answers[1])
+            #expect(try await identity.credentials(user: user).map(\.id) == [try Self.parts(answers[0]).id])
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aUserHasAtMostTwoCredentialsAndAnUnknownUserNone(backend: StoreBackend) async throws {
         try await backend.withStore { store in

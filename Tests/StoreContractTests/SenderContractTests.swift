@@ -30,6 +30,28 @@ import Testing
         }
     }
 
+    /// Two approvals of one address racing: one sender, and the other gets the same conflict as a
+    /// later approval, not a database error.
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentApprovalsOfOneAddressMakeOneSender(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let identity = store.identity
+            let root = try await identity.tenancyID()
+            async let first = outcome { try await identity.createSender(email: "race@example.com", compartment: root, tags: .none) }
+            async let second = outcome { try await identity.createSender(email: "RACE@example.com", compartment: root, tags: .none) }
+            let results = await [first, second]
+            let created = results.compactMap { try? $0.get() }
+            #expect(created.count == 1)
+            let winner = try #require(created.first)
+            let refusals = results.compactMap { result -> ControlPlaneError? in
+                if case .failure(let error) = result { return error as? ControlPlaneError }
+                return nil
+            }
+            #expect(refusals == [.conflict("\(winner.emailAddress) is already an approved sender (\(winner.id))")])
+            #expect(try await identity.senders(SenderQuery(compartment: root)).items == [winner])
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aSenderInADomainWithAnEmailDomainBelongsToIt(backend: StoreBackend) async throws {
         try await backend.withStore { store in
@@ -179,4 +201,9 @@ import Testing
             #expect(again.id != sender.id)
         }
     }
+}
+
+/// What `body` returned or threw, for operations run concurrently whose outcomes are compared.
+func outcome<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
+    do { return .success(try await body()) } catch { return .failure(error) }
 }
