@@ -38,35 +38,9 @@ extension PostgresStore {
             }
             let activeDomains = try await connection.query("SELECT name FROM email_domain WHERE active_dkim_id IS NOT NULL",
                                                            logger: logger).collect().map { try $0.decode(String.self).lowercased() }
-            let compartments = try await connection.query("""
-                SELECT id, compartment_id, name, description, lifecycle_state, time_created FROM compartment
-                """, logger: logger).collect().map { row in
-                let (id, parent, name, description, state, created) = try row.decode((String, String?, String, String, String, Date).self)
-                return Compartment(id: try Self.ocid(id), compartmentId: try parent.map(Self.ocid), name: name, description: description,
-                                   lifecycleState: IdentityLifecycleState(rawValue: state) ?? .inactive, timeCreated: created)
-            }
-            let policies = try await connection.query("""
-                SELECT id, compartment_id, name, description, statements, lifecycle_state, time_created FROM policy
-                """, logger: logger).collect().map { row in
-                let (id, compartment, name, description, statements, state, created) = try row.decode((String, String, String, String,
-                                                                                                         String, String, Date).self)
-                // Unreadable statements grant nothing, as in SQLite.
-                let parsed = (try? JSONDecoder().decode([String].self, from: Data(statements.utf8))) ?? []
-                return Policy(id: try Self.ocid(id), compartmentId: try Self.ocid(compartment), name: name, description: description,
-                              statements: parsed, lifecycleState: IdentityLifecycleState(rawValue: state) ?? .inactive,
-                              timeCreated: created)
-            }
-            let groups = try await connection.query("""
-                SELECT app_group.id, app_group.compartment_id, app_group.name, app_group.description, app_group.lifecycle_state,
-                       app_group.time_created
-                FROM app_group JOIN group_member ON group_member.group_id = app_group.id
-                WHERE group_member.user_id = \(user.rawValue) ORDER BY app_group.name
-                """, logger: logger).collect().map { row in
-                let (id, compartment, name, description, state, created) = try row.decode((String, String, String, String, String, Date).self)
-                return Group(id: try Self.ocid(id), compartmentId: try Self.ocid(compartment), name: name, description: description,
-                             lifecycleState: IdentityLifecycleState(rawValue: state) ?? .inactive, timeCreated: created)
-            }
-            let evaluator = PolicyEvaluator(compartments: compartments, policies: policies)
+            let evaluator = PolicyEvaluator(compartments: try await Self.compartments(connection, logger),
+                                            policies: try await Self.policies(connection, logger))
+            let groups = try await Self.groups(connection, logger, ofUser: user)
             return (SendAuthorization(senders: senders, activeDkimDomains: Set(activeDomains), policies: evaluator), groups)
         }
     }

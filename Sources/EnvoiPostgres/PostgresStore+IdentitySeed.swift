@@ -68,7 +68,7 @@ extension PostgresStore {
 
     package func insertSender(_ sender: Sender) async throws {
         let tags = sender.tags.columns
-        let locks = String(decoding: try JSONEncoder().encode(sender.locks), as: UTF8.self)
+        let locks = try ResourceLock.encoded(sender.locks)
         try await client.query("""
             INSERT INTO sender (id, compartment_id, email_address, email_domain_id, is_spf, lifecycle_state, time_created, freeform_tags,
                                 defined_tags, locks)

@@ -41,6 +41,13 @@ public struct PasswordHasher: Sendable {
         return key.withUnsafeBytes { Data($0) }
     }
 
+    /// A new SMTP credential's password and its hash, the same in every backend. Slow (the
+    /// rounds): every backend makes it before its write transaction, off the event loops.
+    public func newCredentialSecret() throws -> (password: String, hash: String) {
+        let password = Self.generatePassword()
+        return (password, try hash(password))
+    }
+
     /// A new random password: 32 characters from a 62-letter alphabet (about 190 bits).
     public static func generatePassword() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

@@ -1,5 +1,4 @@
 import _CryptoExtras
-import Crypto
 import EnvoiCore
 import EnvoiSecrets
 import Foundation
@@ -8,30 +7,17 @@ import GRDB
 /// API signing keys (request signing, spec/OCI-API.md §7): a user's RSA public keys, found by the
 /// fingerprint the SDK puts in `keyId`. The key material is sealed at rest like every other secret.
 extension ControlPlaneStore {
-    /// At most three API keys per user, as in the cloud service.
-    public static let maximumApiKeysPerUser = 3
-
     /// Registers an RSA public key (PEM, SubjectPublicKeyInfo or PKCS#1) for `user`.
     public func addApiKey(user: OCID, publicKeyPEM: String) throws -> ApiKey {
-        let key: _RSA.Signing.PublicKey
-        do {
-            key = try _RSA.Signing.PublicKey(pemRepresentation: publicKeyPEM)
-        } catch {
-            throw ControlPlaneError.invalid(field: "public-key", "not an RSA public key in PEM form")
-        }
-        guard key.keySizeInBits >= 2048 else {
-            throw ControlPlaneError.invalid(field: "public-key", "RSA keys must have at least 2048 bits (this one has \(key.keySizeInBits))")
-        }
-        let fingerprint = Self.fingerprint(of: key)
+        let key = try ApiPublicKey(pem: publicKeyPEM)
+        let fingerprint = key.fingerprint
         return try write { db in
             _ = try Self.fetch(db, "app_user", .user, user)
             if try Row.fetchOne(db, sql: "SELECT 1 FROM api_key WHERE user_id = ? AND fingerprint = ?", arguments: [user.rawValue, fingerprint]) != nil {
                 throw ControlPlaneError.conflict("the user already has the API key \(fingerprint)")
             }
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_key WHERE user_id = ?", arguments: [user.rawValue]) ?? 0
-            guard count < Self.maximumApiKeysPerUser else {
-                throw ControlPlaneError.limit("user already has \(Self.maximumApiKeysPerUser) API keys (the maximum); delete one first")
-            }
+            try ControlPlaneRules.checkNewApiKey(existingCount: count)
             let id = OCID.generate(.apiKey)
             let sealed = try secrets.seal(Data(key.pemRepresentation.utf8), context: SecretBox.apiKeyContext(id))
             try db.execute(sql: """
@@ -39,11 +25,6 @@ extension ControlPlaneStore {
                 """, arguments: [id.rawValue, user.rawValue, fingerprint, sealed, now()])
             return ApiKey(row: try Self.fetch(db, "api_key", .apiKey, id))
         }
-    }
-
-    /// The SDK's fingerprint: MD5 of the DER SubjectPublicKeyInfo, lower-case colon-separated hex.
-    public static func fingerprint(of key: _RSA.Signing.PublicKey) -> String {
-        Insecure.MD5.hash(data: key.derRepresentation).hexEncoded(separator: ":")
     }
 
     public func apiKeys(user: OCID? = nil) throws -> [ApiKey] {

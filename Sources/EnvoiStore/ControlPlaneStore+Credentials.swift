@@ -9,17 +9,11 @@ extension ControlPlaneStore {
     /// Creates a credential for `user` and returns it with its password (shown once, never stored).
     public func createCredential(user: OCID, description: String = "",
                                  hasher: PasswordHasher = PasswordHasher()) throws -> (SmtpCredential, password: String) {
-        try createCredential(user: user, description: description, secret: Self.newCredentialSecret(hasher: hasher))
+        try createCredential(user: user, description: description, secret: hasher.newCredentialSecret())
     }
 
-    /// A new password and its hash. Made before the transaction: 210,000 PBKDF2 rounds must not
-    /// hold the write lock.
-    public static func newCredentialSecret(hasher: PasswordHasher = PasswordHasher()) throws -> (password: String, hash: String) {
-        let password = PasswordHasher.generatePassword()
-        return (password, try hasher.hash(password))
-    }
-
-    /// Creates a credential with a password made by `newCredentialSecret`.
+    /// Creates a credential with a password made by `PasswordHasher.newCredentialSecret`, before
+    /// the transaction: 210,000 PBKDF2 rounds must not hold the write lock.
     public func createCredential(user: OCID, description: String, secret: (password: String, hash: String)) throws -> (SmtpCredential, password: String) {
         let description = try ControlPlaneRules.description(description)
         let (password, hash) = secret

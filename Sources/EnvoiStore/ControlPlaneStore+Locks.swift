@@ -13,13 +13,9 @@ extension ControlPlaneStore {
         let message = try message.map { try ControlPlaneRules.description($0, field: "message") }
         try write { db in
             let row = try Self.fetch(db, table, resourceType, id)
-            var locks = ResourceLock.decoded(row["locks"])
-            guard !locks.contains(where: { $0.type == type }) else {
-                throw ControlPlaneError.conflict("\(resourceType.displayName) \(id) already has a \(type.rawValue) lock")
-            }
-            let lockCompartment = compartment ?? OCID(uncheckedRow: row["compartment_id"])
-            locks.append(ResourceLock(type: type, compartmentId: lockCompartment, relatedResourceId: relatedResourceId, message: message,
-                                      timeCreated: now()))
+            let lock = ResourceLock(type: type, compartmentId: compartment ?? OCID(uncheckedRow: row["compartment_id"]),
+                                    relatedResourceId: relatedResourceId, message: message, timeCreated: now())
+            let locks = try ControlPlaneRules.adding(lock, to: ResourceLock.decoded(row["locks"]), of: id)
             try db.execute(sql: "UPDATE \(table) SET locks = ? WHERE id = ?", arguments: [try ResourceLock.encoded(locks), id.rawValue])
         }
     }
@@ -28,21 +24,15 @@ extension ControlPlaneStore {
     public func removeLock(_ type: ResourceLock.Kind, from id: OCID) throws {
         let (table, resourceType) = try Self.lockable(id)
         try write { db in
-            var locks = ResourceLock.decoded(try Self.fetch(db, table, resourceType, id)["locks"])
-            guard let index = locks.firstIndex(where: { $0.type == type }) else {
-                throw ControlPlaneError.invalid(field: "type", "\(resourceType.displayName) \(id) has no \(type.rawValue) lock")
-            }
-            locks.remove(at: index)
+            let locks = try ControlPlaneRules.removing(type, from: ResourceLock.decoded(try Self.fetch(db, table, resourceType, id)["locks"]),
+                                                       of: id)
             try db.execute(sql: "UPDATE \(table) SET locks = ? WHERE id = ?", arguments: [try ResourceLock.encoded(locks), id.rawValue])
         }
     }
 
     /// The table of a lockable resource.
     private static func lockable(_ id: OCID) throws(ControlPlaneError) -> (table: String, type: ResourceType) {
-        switch id.type {
-        case .sender: ("sender", .sender)
-        case .emailDomain: ("email_domain", .emailDomain)
-        default: throw .invalid(field: "id", "only senders and email domains take locks")
-        }
+        let type = try ControlPlaneRules.lockable(id)
+        return (type == .sender ? "sender" : "email_domain", type)
     }
 }

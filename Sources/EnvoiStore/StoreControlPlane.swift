@@ -1,4 +1,5 @@
 import EnvoiCore
+import EnvoiSecrets
 import Foundation
 import GRDB
 
@@ -140,7 +141,7 @@ extension StoreControlPlane: WorkRequestStore {
 extension StoreControlPlane: CredentialStore {
     public func createCredential(user: OCID, description: String, answering: Answering<(SmtpCredential, password: String)>) async throws -> RecordedAnswer {
         try await run { store in
-            let secret = try ControlPlaneStore.newCredentialSecret()
+            let secret = try PasswordHasher().newCredentialSecret()
             return try store.answering(answering) { try store.createCredential(user: user, description: description, secret: secret) }
         }
     }

@@ -149,6 +149,21 @@ struct PostgresContractStore: ContractStore {
         }
     }
 
+    var identity: any CallerDirectory & TenancyDirectory & SenderStore & LockStore & CredentialStore & SubmissionLedger & RetryTokenLedger {
+        store
+    }
+
+    /// As a row: PostgreSQL has no compartment operations yet.
+    func addCompartment(_ name: String) async throws -> OCID {
+        let id = OCID.generate(.compartment)
+        try await store.insertCompartment(Compartment(id: id, compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()))
+        return id
+    }
+
+    func addApiKey(publicKeyPEM: String) async throws -> ApiKey { try await store.addApiKey(user: user, publicKeyPEM: publicKeyPEM) }
+    func apiKeys() async throws -> [ApiKey] { try await store.apiKeys(user: user) }
+    func deleteApiKey(_ id: OCID) async throws { try await store.deleteApiKey(id) }
+
     func keptMessages(queueID: String) async throws -> [KeptMessage] {
         try await client.query("""
             SELECT message_id, envelope_sender, recipients, dkim_selector, body FROM mailbox WHERE queue_id = \(queueID) ORDER BY id

@@ -74,6 +74,26 @@ struct SQLiteContractStore: ContractStore {
         try await runningWriter(run: writer.run, finish: writer.finish) { try await body(intake) }
     }
 
+    var identity: any CallerDirectory & TenancyDirectory & SenderStore & LockStore & CredentialStore & SubmissionLedger & RetryTokenLedger {
+        controlPlane
+    }
+
+    func addCompartment(_ name: String) async throws -> OCID {
+        try await Blocking.run { [store] in try store.createCompartment(name: name).id }
+    }
+
+    func addApiKey(publicKeyPEM: String) async throws -> ApiKey {
+        try await Blocking.run { [store, admin] in try store.addApiKey(user: admin, publicKeyPEM: publicKeyPEM) }
+    }
+
+    func apiKeys() async throws -> [ApiKey] {
+        try await Blocking.run { [store, admin] in try store.apiKeys(user: admin) }
+    }
+
+    func deleteApiKey(_ id: OCID) async throws {
+        try await Blocking.run { [store] in try store.deleteApiKey(id) }
+    }
+
     /// Through the mailbox reads of `envoi mail list` and `envoi mail raw`.
     func keptMessages(queueID: String) async throws -> [KeptMessage] {
         try await Blocking.run { [store] in

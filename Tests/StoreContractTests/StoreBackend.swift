@@ -49,6 +49,19 @@ protocol ContractStore: SuppressionStore {
     func approveSender(_ address: String) async throws
     /// Runs the backend's queue writer around `body`, with EnvoiIntake's `StoreIntake` over it.
     func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws
+
+    // The identity half of the HTTPS control plane.
+
+    /// The identity half of the control plane as the HTTPS API holds it (SQLite: a
+    /// `StoreControlPlane`; PostgreSQL: the `PostgresStore` itself).
+    var identity: any CallerDirectory & TenancyDirectory & SenderStore & LockStore & CredentialStore & SubmissionLedger & RetryTokenLedger { get }
+    /// Creates the compartment `name` under the root compartment; its id.
+    func addCompartment(_ name: String) async throws -> OCID
+    /// Registers an API signing key for the submitter (what `envoi api-key add` does).
+    func addApiKey(publicKeyPEM: String) async throws -> ApiKey
+    /// The submitter's API keys, oldest first.
+    func apiKeys() async throws -> [ApiKey]
+    func deleteApiKey(_ id: OCID) async throws
 }
 
 /// The contract credentials' hasher: PBKDF2 rounds are read from the stored hash, so the intake
@@ -130,6 +143,12 @@ final class TestClock: Sendable {
             return time
         }
     }
+}
+
+/// The `ControlPlaneError` thrown by `body`, or nil (when it returned or threw something else).
+func controlPlaneError(_ body: () async throws -> Void) async -> ControlPlaneError? {
+    do { try await body() } catch let error as ControlPlaneError { return error } catch { return nil }
+    return nil
 }
 
 /// The error a backend's code of a `ControlPlaneError` thrown by `body`, or nil.

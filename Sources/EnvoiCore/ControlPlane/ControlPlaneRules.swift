@@ -117,6 +117,13 @@ public enum ControlPlaneRules {
         }
     }
 
+    /// At most `ApiKey.maximumPerUser` API signing keys per user.
+    public static func checkNewApiKey(existingCount: Int) throws(ControlPlaneError) {
+        guard existingCount < ApiKey.maximumPerUser else {
+            throw .limit("user already has \(ApiKey.maximumPerUser) API keys (the maximum); delete one first")
+        }
+    }
+
     /// At most `DkimKey.maximumPerDomain` keys per domain.
     public static func checkNewDkim(existing: [DkimKey], selector: String) throws(ControlPlaneError) {
         let live = existing.filter { $0.lifecycleState != .deleted }

@@ -85,6 +85,12 @@ public struct Policy: Sendable, Codable, Equatable {
         self.lifecycleState = lifecycleState
         self.timeCreated = timeCreated
     }
+
+    /// The statements read back from their column (a JSON array of strings in every backend);
+    /// unreadable statements read as none, which grants nothing.
+    package static func statements(column: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(column.utf8))) ?? []
+    }
 }
 
 /// An SMTP credential (Identity `SmtpCredential`). The password exists only at creation; the store
@@ -130,4 +136,7 @@ public struct ApiKey: Sendable, Codable, Equatable {
         self.lifecycleState = lifecycleState
         self.timeCreated = timeCreated
     }
+
+    /// At most three API keys per user, as in the cloud service.
+    public static let maximumPerUser = 3
 }

@@ -31,3 +31,53 @@ extension ControlPlaneRules {
         return locks.first { $0.type == .full || deleting }
     }
 }
+
+extension ResourceLock {
+    /// The locks of a sender or email domain row: a JSON array column in every backend, times in
+    /// seconds since 1970. An unreadable column reads as no locks, as a missing one does.
+    package static func decoded(_ text: String?) -> [ResourceLock] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return (try? decoder.decode([ResourceLock].self, from: Data((text ?? "[]").utf8))) ?? []
+    }
+
+    /// The JSON array column for `locks`, keys sorted so that equal locks are stored equally.
+    package static func encoded(_ locks: [ResourceLock]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(locks), as: UTF8.self)
+    }
+}
+
+extension ControlPlaneRules {
+    /// The type of a resource that takes locks (addLock / removeLock): senders and email domains.
+    public static func lockable(_ id: OCID) throws(ControlPlaneError) -> ResourceType {
+        switch id.type {
+        case .sender: .sender
+        case .emailDomain: .emailDomain
+        default: throw .invalid(field: "id", "only senders and email domains take locks")
+        }
+    }
+
+    /// `locks` of the resource `id` with `lock` added; a second lock of one type is a conflict, as
+    /// the cloud service answers.
+    public static func adding(_ lock: ResourceLock, to locks: [ResourceLock], of id: OCID) throws(ControlPlaneError) -> [ResourceLock] {
+        let resource = try lockable(id)
+        guard !locks.contains(where: { $0.type == lock.type }) else {
+            throw .conflict("\(resource.displayName) \(id) already has a \(lock.type.rawValue) lock")
+        }
+        return locks + [lock]
+    }
+
+    /// `locks` of the resource `id` without its lock of `type`, which it must have.
+    public static func removing(_ type: ResourceLock.Kind, from locks: [ResourceLock], of id: OCID) throws(ControlPlaneError) -> [ResourceLock] {
+        let resource = try lockable(id)
+        guard let index = locks.firstIndex(where: { $0.type == type }) else {
+            throw .invalid(field: "type", "\(resource.displayName) \(id) has no \(type.rawValue) lock")
+        }
+        var remaining = locks
+        remaining.remove(at: index)
+        return remaining
+    }
+}

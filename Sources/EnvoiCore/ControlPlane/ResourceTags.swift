@@ -24,6 +24,14 @@ public struct ResourceTags: Sendable, Codable, Equatable {
         return (String(decoding: (try? encoder.encode(freeform)) ?? Data("{}".utf8), as: UTF8.self),
                 String(decoding: (try? encoder.encode(defined)) ?? Data("{}".utf8), as: UTF8.self))
     }
+
+    /// The tags read back from the two JSON columns of `columns` (`{}`, or nil, when none); an
+    /// unreadable column reads as no tags.
+    package init(freeformColumn: String?, definedColumn: String?) {
+        let decoder = JSONDecoder()
+        self.init(freeform: (try? decoder.decode([String: String].self, from: Data((freeformColumn ?? "{}").utf8))) ?? [:],
+                  defined: (try? decoder.decode([String: [String: String]].self, from: Data((definedColumn ?? "{}").utf8))) ?? [:])
+    }
 }
 
 extension ControlPlaneRules {
