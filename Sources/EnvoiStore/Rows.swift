@@ -88,29 +88,10 @@ extension Sender {
     }
 }
 
-extension ResourceLock {
-    /// The locks of a sender or email domain row (a JSON array column).
-    static func decoded(_ text: String?) -> [ResourceLock] {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return (try? decoder.decode([ResourceLock].self, from: Data((text ?? "[]").utf8))) ?? []
-    }
-
-    /// The JSON array column for `locks`.
-    static func encoded(_ locks: [ResourceLock]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(locks), as: UTF8.self)
-    }
-}
-
 extension ResourceTags {
     /// The tags of a sender, email domain or DKIM key row (JSON columns, `{}` when none).
     init(row: Row) {
-        let decoder = JSONDecoder()
-        self.init(freeform: (try? decoder.decode([String: String].self, from: Data((row["freeform_tags"] as String? ?? "{}").utf8))) ?? [:],
-                  defined: (try? decoder.decode([String: [String: String]].self, from: Data((row["defined_tags"] as String? ?? "{}").utf8))) ?? [:])
+        self.init(columns: row["freeform_tags"], defined: row["defined_tags"])
     }
 }
 

@@ -96,7 +96,7 @@ struct Runtime {
         let api = HTTPAPIConfiguration(listen: configuration.httpsListen, requestsPerSecond: configuration.httpsRequestsPerSecond,
                                        smtpSubmitEndpoint: { smtpBound.value }, bodyTimeout: configuration.httpsBodyTimeout)
         https = try HTTPAPIServer(configuration: api, tls: try tlsFiles.serverConfiguration(), intake: intake,
-                                  backend: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
+                                  backend: StoreControlPlane(store: store, dkimKeys: DkimKeyGenerator(publishZone: configuration.dkimPublishZone)),
                                   logger: logger) { address in
             announce("https listening on \(address.hostPort)")
         }

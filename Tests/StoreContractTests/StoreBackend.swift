@@ -49,6 +49,13 @@ protocol ContractStore: SuppressionStore {
     func approveSender(_ address: String) async throws
     /// Runs the backend's queue writer around `body`, with EnvoiIntake's `StoreIntake` over it.
     func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws
+    /// Email domains, their work requests and DKIM keys as the HTTPS API holds them (SQLite:
+    /// `StoreControlPlane` with DkimService's factory; PostgreSQL: the store, with its generator).
+    var domains: any EmailDomainStore & WorkRequestStore & DkimStore { get }
+    /// The tenancy's root compartment, where `addEmailDomain` puts domains.
+    var rootCompartment: OCID { get }
+    /// Creates the compartment `name` under the root; its id.
+    func addCompartment(_ name: String) async throws -> OCID
 }
 
 /// The contract credentials' hasher: PBKDF2 rounds are read from the stored hash, so the intake

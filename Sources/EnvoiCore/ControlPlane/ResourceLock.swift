@@ -31,3 +31,20 @@ extension ControlPlaneRules {
         return locks.first { $0.type == .full || deleting }
     }
 }
+
+extension ResourceLock {
+    /// The locks of a sender or email domain row (a JSON array column).
+    package static func decoded(_ text: String?) -> [ResourceLock] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return (try? decoder.decode([ResourceLock].self, from: Data((text ?? "[]").utf8))) ?? []
+    }
+
+    /// The JSON array column for `locks`.
+    package static func encoded(_ locks: [ResourceLock]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(locks), as: UTF8.self)
+    }
+}

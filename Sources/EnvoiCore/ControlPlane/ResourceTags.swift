@@ -24,6 +24,14 @@ public struct ResourceTags: Sendable, Codable, Equatable {
         return (String(decoding: (try? encoder.encode(freeform)) ?? Data("{}".utf8), as: UTF8.self),
                 String(decoding: (try? encoder.encode(defined)) ?? Data("{}".utf8), as: UTF8.self))
     }
+
+    /// The tags of the two JSON columns `columns` writes (none for a column that is missing or
+    /// does not decode).
+    package init(columns freeform: String?, defined: String?) {
+        let decoder = JSONDecoder()
+        self.init(freeform: (try? decoder.decode([String: String].self, from: Data((freeform ?? "{}").utf8))) ?? [:],
+                  defined: (try? decoder.decode([String: [String: String]].self, from: Data((defined ?? "{}").utf8))) ?? [:])
+    }
 }
 
 extension ControlPlaneRules {
