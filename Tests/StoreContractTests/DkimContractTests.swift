@@ -93,6 +93,22 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func concurrentCreatesOfOneSelectorStoreOneKeyAndRefuseTheRestAsAConflict(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let domain = try await store.createDomain("example.com")
+            let outcomes = await withTaskGroup(of: ControlPlaneError.Code?.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { await controlPlaneErrorCode { _ = try await store.createImportedKey(domain: domain, selector: "s1") } }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == nil }.count == 1 && outcomes.filter { $0 == .conflict }.count == 3,
+                    "one key, and the others a conflict (not a database error): \(outcomes)")
+            #expect(try await store.domains.dkims(DkimQuery(emailDomainId: domain)).items.count == 1)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func keysAreFilteredSortedAndPagedWithinTheirDomain(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let domain = try await store.createDomain("example.com")

@@ -167,6 +167,25 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func concurrentRetriesOfACreateCreateOneDomain(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let claim = RetryClaim(user: store.submitter, token: RetryToken("race-token")!, request: "POST create example.com")
+            let root = store.rootCompartment
+            let answers = try await withThrowingTaskGroup(of: RecordedAnswer.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await store.domains.createEmailDomain(name: "example.com", compartment: root, description: nil, tags: .none,
+                                                                  answering: answerIDs(claim))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(answers.map(\.body)).count == 1 && Set(answers.map(\.workRequestId)).count == 1, "every retry gets the one answer")
+            #expect(try await store.domains.workRequests(WorkRequestQuery(compartment: root)).items.count == 1)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aDeletedDomainTakesItsKeysKeepsItsSendersAndIsRecorded(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             try await store.approveSender("someone@example.com")
