@@ -248,6 +248,8 @@ let package = Package(
                 "EnvoiIntake",
                 "EnvoiSecrets",
                 "EnvoiCore",
+                // The DKIM key generator both backends' createDkim is given.
+                "DkimService",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

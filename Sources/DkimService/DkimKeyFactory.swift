@@ -3,20 +3,21 @@ import EnvoiCore
 import EnvoiStore
 import Foundation
 
-/// Creates DKIM keys for email domains: generates the key pair (or reads an imported PEM),
-/// computes what the domain owner publishes, and stores the private key sealed under the master
-/// key. The CLI and the control-plane API both create keys through it.
+/// Creates DKIM keys for email domains of the SQLite store: `DkimKeyGenerator` makes the key
+/// pair (or reads an imported PEM) and what the domain owner publishes; this stores the private
+/// key sealed under the master key. `envoi dkim create`, the console and the demo create keys
+/// through it.
 public struct DkimKeyFactory: Sendable {
     /// The store that keeps the key.
     public let store: ControlPlaneStore
+    /// Makes the keys, storing nothing.
+    public let generator: DkimKeyGenerator
     /// `dkim.publish_zone`: the CNAME targets are under it.
-    public let publishZone: DomainName
-    let now: @Sendable () -> Date
+    public var publishZone: DomainName { generator.publishZone }
 
     public init(store: ControlPlaneStore, publishZone: DomainName, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.publishZone = publishZone
-        self.now = now
+        self.generator = DkimKeyGenerator(publishZone: publishZone, now: now)
     }
 
     /// What to create.
@@ -58,12 +59,31 @@ public struct DkimKeyFactory: Sendable {
     /// Validates the request and generates (or reads) the key pair, storing nothing: key
     /// generation takes long and must not hold the store's write lock.
     public func make(_ request: Request) throws -> (key: DkimKey, privateKeyPEM: String) {
+        try generator.make(request, domain: try store.emailDomain(request.emailDomainId))
+    }
+}
+
+/// Makes DKIM keys for any backend: validates what the key is made of, generates the key pair
+/// (or reads an imported PEM) and computes what the domain owner publishes, storing nothing.
+/// The store looks the domain up and keeps the key, in its own transaction.
+public struct DkimKeyGenerator: Sendable {
+    /// `dkim.publish_zone`: the CNAME targets are under it.
+    public let publishZone: DomainName
+    let now: @Sendable () -> Date
+
+    public init(publishZone: DomainName, now: @escaping @Sendable () -> Date = Date.init) {
+        self.publishZone = publishZone
+        self.now = now
+    }
+
+    /// Validates the request and generates (or reads) the key pair of `domain`, storing nothing.
+    /// The key starts in NEEDS_ATTENTION with the instruction to publish its CNAME.
+    public func make(_ request: DkimKeyFactory.Request, domain: EmailDomain) throws -> (key: DkimKey, privateKeyPEM: String) {
         let created = now()
         let selector = try request.selector.map { try ControlPlaneRules.dkimSelector($0) }
             ?? ControlPlaneRules.defaultDkimSelector(at: created)
         let description = try request.description.map { try ControlPlaneRules.description($0) }
         let tags = try ControlPlaneRules.tags(request.tags)
-        let domain = try store.emailDomain(request.emailDomainId)
         let privateKey: DKIMPrivateKey
         do {
             if let pem = request.privateKeyPEM {
@@ -99,11 +119,12 @@ public struct DkimKeyFactory: Sendable {
     }
 }
 
-extension DkimKeyFactory: DkimKeyCreator {
+extension DkimKeyGenerator: DkimKeyCreator {
     /// Makes a key as `envoi dkim create` does (the algorithm of a generated key is RSA-2048).
-    public func makeDkimKey(_ creation: DkimCreation) throws -> (key: DkimKey, privateKeyPEM: String) {
-        try make(Request(emailDomainId: creation.emailDomainId, selector: creation.selector,
-                           privateKeyPEM: creation.privateKeyPEM, description: creation.description, privateKeyField: "privateKey",
-                           tags: creation.tags))
+    public func makeDkimKey(_ creation: DkimCreation, domain: EmailDomain) throws -> (key: DkimKey, privateKeyPEM: String) {
+        try make(DkimKeyFactory.Request(emailDomainId: creation.emailDomainId, selector: creation.selector,
+                                        privateKeyPEM: creation.privateKeyPEM, description: creation.description,
+                                        privateKeyField: "privateKey", tags: creation.tags),
+                 domain: domain)
     }
 }

@@ -19,9 +19,9 @@ extension PostgresStore {
         return (selector, String(decoding: pem, as: UTF8.self))
     }
 
-    /// Package-only, until the control plane's domain operations move to PostgreSQL: records a
-    /// new email domain `name` with the defaults of a created one (no DKIM key, tags or locks).
-    /// How the tests give a signing key a domain; it checks none of `ControlPlaneRules`.
+    /// Package-only: records a new email domain `name` with the defaults of a created one (no
+    /// DKIM key, tags or locks), checking none of `ControlPlaneRules` and no compartment. How the
+    /// tests give a signing key a domain in a database without an identity.
     package func insertEmailDomain(id: OCID, name: String, compartmentId: OCID) async throws {
         let domain = EmailDomain(id: id, name: name.lowercased(), compartmentId: compartmentId, timeCreated: now())
         try await client.query("""
@@ -30,29 +30,5 @@ extension PostgresStore {
             VALUES (\(domain.id.rawValue), \(domain.compartmentId.rawValue), \(domain.name), \(domain.lifecycleState.rawValue),
                     \(domain.isSpf), \(domain.domainVerificationStatus.rawValue), \(domain.description), \(domain.timeCreated))
             """, logger: logger)
-    }
-
-    /// Package-only, until the control plane's DKIM operations move to PostgreSQL: stores `key`
-    /// as it is, its private key sealed, and makes it its domain's active key when it is ACTIVE.
-    /// How the tests give a domain a signing key; it checks none of `ControlPlaneRules` (the
-    /// database still refuses a second ACTIVE key or a duplicate selector).
-    package func insertDkim(_ key: DkimKey, privateKeyPEM: String) async throws {
-        let sealed = try secrets.seal(Data(privateKeyPEM.utf8), context: SecretBox.dkimPrivateKeyContext(key.id))
-        let tags = key.tags.columns
-        try await transaction { connection in
-            try await connection.query("""
-                INSERT INTO dkim (id, email_domain_id, compartment_id, name, lifecycle_state, lifecycle_details, description, algorithm,
-                                  key_length, is_imported, private_key, dns_subdomain_name, cname_record_value, txt_record_value,
-                                  time_created, time_updated, freeform_tags, defined_tags)
-                VALUES (\(key.id.rawValue), \(key.emailDomainId.rawValue), \(key.compartmentId.rawValue), \(key.name),
-                        \(key.lifecycleState.rawValue), \(key.lifecycleDetails), \(key.description), \(key.algorithm), \(key.keyLength),
-                        \(key.isImported), \(ByteBuffer(bytes: sealed)), \(key.dnsSubdomainName), \(key.cnameRecordValue),
-                        \(key.txtRecordValue), \(key.timeCreated), \(key.timeUpdated), \(tags.freeform), \(tags.defined))
-                """, logger: logger)
-            if key.lifecycleState == .active {
-                try await connection.query("UPDATE email_domain SET active_dkim_id = \(key.id.rawValue) WHERE id = \(key.emailDomainId.rawValue)",
-                                           logger: logger)
-            }
-        }
     }
 }

@@ -26,6 +26,9 @@ public final class PostgresStore: Sendable {
     /// The name of the node this store runs in, recorded with each lease it takes, so that on
     /// start-up it frees only its own (`releaseAllLeases`).
     public let node: String
+    /// How the control plane's createDkim makes keys (DkimService's `DkimKeyGenerator`, which
+    /// this module cannot import); nil in a store that only delivers, whose createDkim refuses.
+    let dkimKeys: (any DkimKeyCreator)?
 
     /// The host name: the default node name, stable across restarts of a node on one host.
     public static var defaultNode: String { ProcessInfo.processInfo.hostName }
@@ -36,9 +39,11 @@ public final class PostgresStore: Sendable {
     /// `node` names this node among those sharing the database (the configured `node.name`, or
     /// the host name by default). It must stay the same across restarts of one node, which frees
     /// the leases its previous run held, and differ between nodes, which must not free each
-    /// other's.
+    /// other's. `dkimKeys` makes the keys that the HTTPS API's createDkim stores.
     public init(client: PostgresClient, logger: Logger, masterKey: SymmetricKey, node: String = PostgresStore.defaultNode,
-                now: @escaping @Sendable () -> Date = Date.init, softBounceLimit: Int = ControlPlaneDefaults.softBounceLimit) {
+                now: @escaping @Sendable () -> Date = Date.init, softBounceLimit: Int = ControlPlaneDefaults.softBounceLimit,
+                dkimKeys: (any DkimKeyCreator)? = nil) {
+        self.dkimKeys = dkimKeys
         self.client = client
         self.logger = logger
         self.secrets = SecretBox(masterKey: masterKey)

@@ -17,6 +17,8 @@ public struct PostgresStoreError: Error, Equatable, Sendable, CustomStringConver
         public static let unreachable = Code("unreachable")
         /// The server refused the user, its password or the database.
         public static let refused = Code("refused")
+        /// The store was opened without what the operation needs.
+        public static let unconfigured = Code("unconfigured")
 
         public var description: String { name }
     }
@@ -28,6 +30,9 @@ public struct PostgresStoreError: Error, Equatable, Sendable, CustomStringConver
 
     static let notInitialised = PostgresStoreError(code: .notInitialised,
                                                    message: "the PostgreSQL database holds no tenancy: run `envoi init` against it")
+
+    static let noDkimKeyCreator = PostgresStoreError(
+        code: .unconfigured, message: "this PostgreSQL store was opened without a DKIM key generator (PostgresStore init's dkimKeys): it cannot create DKIM keys")
 
     static func corrupt(_ detail: String) -> PostgresStoreError {
         PostgresStoreError(code: .corrupt, message: "the PostgreSQL database holds a value Envoi never writes: \(detail)")

@@ -88,7 +88,7 @@ extension ControlPlaneStore {
             let siblings = try Row.fetchAll(db, sql: "SELECT * FROM dkim WHERE email_domain_id = ?", arguments: [key.emailDomainId.rawValue]).map(DkimKey.init(row:))
             for other in ControlPlaneRules.keysToDeactivate(activating: id, existing: siblings) {
                 try db.execute(sql: "UPDATE dkim SET lifecycle_state = 'INACTIVE', lifecycle_details = ?, time_updated = ? WHERE id = ?",
-                               arguments: ["Replaced by DKIM key \(key.name)", time, other.rawValue])
+                               arguments: [ControlPlaneRules.replacedDkimDetails(by: key.name), time, other.rawValue])
             }
         }
         try db.execute(sql: "UPDATE dkim SET lifecycle_state = ?, lifecycle_details = ?, time_updated = ? WHERE id = ?",

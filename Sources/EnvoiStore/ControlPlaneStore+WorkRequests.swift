@@ -6,7 +6,6 @@ import GRDB
 /// answers. Envoi performs domain operations synchronously: the work request of an operation is
 /// written SUCCEEDED, with one log line, right after the operation's own transaction.
 extension ControlPlaneStore {
-    /// Changes an email domain's description (nil keeps it).
     /// Changes an email domain's description and tags (nil keeps each as it is).
     public func updateEmailDomain(_ id: OCID, description: String?, tags: ResourceTags? = nil) throws -> EmailDomain {
         let description = try description.map { try ControlPlaneRules.description($0) }
@@ -27,19 +26,25 @@ extension ControlPlaneStore {
     /// Records a finished operation on one resource as a SUCCEEDED work request with one log line.
     public func recordWorkRequest(_ operation: WorkRequestOperationType, compartment: OCID, entityType: String,
                                   action: WorkRequestActionType, resource: OCID, entityUri: String?, log: String) throws -> WorkRequest {
+        try recordWorkRequest(WorkRequestChange(operation: operation, compartment: compartment,
+                                                resource: WorkRequestResource(entityType: entityType, actionType: action,
+                                                                              identifier: resource, entityUri: entityUri),
+                                                log: log))
+    }
+
+    /// Records `change` as a SUCCEEDED work request with its log line.
+    public func recordWorkRequest(_ change: WorkRequestChange) throws -> WorkRequest {
         let time = now()
-        let request = WorkRequest(id: .generate(.workRequest), compartmentId: compartment, operationType: operation, status: .succeeded,
-                                  resources: [WorkRequestResource(entityType: entityType, actionType: action, identifier: resource, entityUri: entityUri)],
-                                  percentComplete: 100, timeAccepted: time, timeStarted: time, timeFinished: time)
-        let resources = String(decoding: try JSONEncoder().encode(request.resources), as: UTF8.self)
+        let request = change.workRequest(at: time)
+        let resources = try WorkRequest.resourcesColumn(request.resources)
         return try write { db in
             try db.execute(sql: """
                 INSERT INTO work_request (id, compartment_id, operation_type, status, resources, percent_complete, time_accepted, time_started, time_finished)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [request.id.rawValue, compartment.rawValue, operation.rawValue, request.status.rawValue, resources,
+                """, arguments: [request.id.rawValue, change.compartment.rawValue, change.operation.rawValue, request.status.rawValue, resources,
                                  request.percentComplete, time, time, time])
             try db.execute(sql: "INSERT INTO work_request_log (work_request_id, message, timestamp) VALUES (?, ?, ?)",
-                           arguments: [request.id.rawValue, log, time])
+                           arguments: [request.id.rawValue, change.log, time])
             return WorkRequest(row: try Self.fetch(db, "work_request", .workRequest, request.id))
         }
     }
@@ -82,8 +87,7 @@ extension ControlPlaneStore {
 
 extension WorkRequest {
     init(row: Row) {
-        let resourcesJSON: String = row["resources"]
-        let resources = (try? JSONDecoder().decode([WorkRequestResource].self, from: Data(resourcesJSON.utf8))) ?? []
+        let resources = WorkRequest.resources(column: row["resources"])
         self.init(id: OCID(uncheckedRow: row["id"]), compartmentId: OCID(uncheckedRow: row["compartment_id"]),
                   operationType: WorkRequestOperationType(rawValue: row["operation_type"]) ?? .updateEmailDomain,
                   status: WorkRequestStatus(rawValue: row["status"]) ?? .failed, resources: resources,

@@ -8,13 +8,11 @@ import GRDB
 extension StoreControlPlane: DkimStore {
     public func createDkim(_ creation: DkimCreation, answering: Answering<(DkimKey, WorkRequest)>) async throws -> RecordedAnswer {
         try await run { [dkimKeys] store in
-            let made = try dkimKeys.makeDkimKey(creation)
+            // Generation takes long (RSA): outside the write transaction, which stores the key only.
+            let made = try dkimKeys.makeDkimKey(creation, domain: try store.emailDomain(creation.emailDomainId))
             return try store.answering(answering) { try store.atomically {
                 let key = try store.insertDkim(made.key, privateKeyPEM: made.privateKeyPEM)
-                let request = try store.recordWorkRequest(.createDkim, compartment: key.compartmentId, entityType: "dkim",
-                                                          action: .created, resource: key.id, entityUri: Self.dkimURI(key.id),
-                                                          log: "Created DKIM key \(key.name)")
-                return (key, request)
+                return (key, try store.recordWorkRequest(.created(key)))
             } }
         }
     }
@@ -25,10 +23,7 @@ extension StoreControlPlane: DkimStore {
     public func updateDkim(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (DkimKey, WorkRequest) {
         try await run { store in try store.atomically {
             let key = try store.updateDkim(id, description: description, tags: tags)
-            let request = try store.recordWorkRequest(.updateDkim, compartment: key.compartmentId, entityType: "dkim",
-                                                      action: .updated, resource: key.id, entityUri: Self.dkimURI(key.id),
-                                                      log: "Updated DKIM key \(key.name)")
-            return (key, request)
+            return (key, try store.recordWorkRequest(.updated(key)))
         } }
     }
 
@@ -36,12 +31,9 @@ extension StoreControlPlane: DkimStore {
         try await run { store in try store.atomically {
             let key = try store.dkimKey(id)
             try store.deleteDkim(id)
-            return try store.recordWorkRequest(.deleteDkim, compartment: key.compartmentId, entityType: "dkim",
-                                               action: .deleted, resource: id, entityUri: nil, log: "Deleted DKIM key \(key.name)")
+            return try store.recordWorkRequest(.deleted(key))
         } }
     }
-
-    static func dkimURI(_ key: OCID) -> String { "/20170907/dkims/\(key)" }
 }
 
 extension ControlPlaneStore {

@@ -8,7 +8,7 @@ import GRDB
 /// never on an event loop or a cooperative thread.
 public final class StoreControlPlane: Sendable {
     let store: ControlPlaneStore
-    /// How DKIM keys are made (DkimService's factory, which this module cannot import).
+    /// How DKIM keys are made (DkimService's `DkimKeyGenerator`, which this module cannot import).
     let dkimKeys: any DkimKeyCreator
 
     public init(store: ControlPlaneStore, dkimKeys: any DkimKeyCreator) {
@@ -90,10 +90,7 @@ extension StoreControlPlane: EmailDomainStore {
                                   answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer {
         try await run { store in try store.answering(answering) { try store.atomically {
             let domain = try store.createEmailDomain(name: name, compartment: compartment, description: description, tags: tags)
-            let request = try store.recordWorkRequest(.createEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
-                                                      action: .created, resource: domain.id, entityUri: Self.uri(domain.id),
-                                                      log: "Created email domain \(domain.name)")
-            return (domain, request)
+            return (domain, try store.recordWorkRequest(.created(domain)))
         } } }
     }
 
@@ -103,10 +100,7 @@ extension StoreControlPlane: EmailDomainStore {
     public func updateEmailDomain(_ id: OCID, description: String?, tags: ResourceTags?) async throws -> (EmailDomain, WorkRequest) {
         try await run { store in try store.atomically {
             let domain = try store.updateEmailDomain(id, description: description, tags: tags)
-            let request = try store.recordWorkRequest(.updateEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
-                                                      action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
-                                                      log: "Updated email domain \(domain.name)")
-            return (domain, request)
+            return (domain, try store.recordWorkRequest(.updated(domain)))
         } }
     }
 
@@ -114,22 +108,16 @@ extension StoreControlPlane: EmailDomainStore {
         try await run { store in try store.atomically {
             let domain = try store.emailDomain(id)
             try store.deleteEmailDomain(id)
-            return try store.recordWorkRequest(.deleteEmailDomain, compartment: domain.compartmentId, entityType: "emailDomain",
-                                               action: .deleted, resource: id, entityUri: nil, log: "Deleted email domain \(domain.name)")
+            return try store.recordWorkRequest(.deleted(domain))
         } }
     }
 
     public func moveEmailDomain(_ id: OCID, to compartment: OCID, answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer {
         try await run { store in try store.answering(answering) { try store.atomically {
             let domain = try store.moveEmailDomain(id, to: compartment)
-            let request = try store.recordWorkRequest(.moveEmailDomain, compartment: compartment, entityType: "emailDomain",
-                                                      action: .updated, resource: domain.id, entityUri: Self.uri(domain.id),
-                                                      log: "Moved email domain \(domain.name) to compartment \(compartment)")
-            return (domain, request)
+            return (domain, try store.recordWorkRequest(.moved(domain, to: compartment)))
         } } }
     }
-
-    static func uri(_ domain: OCID) -> String { "/20170907/emailDomains/\(domain)" }
 }
 
 extension StoreControlPlane: WorkRequestStore {

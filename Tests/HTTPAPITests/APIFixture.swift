@@ -35,7 +35,7 @@ final class APIFixture: @unchecked Sendable {
         bootstrap = try store.initialise()
         writer = try QueueWriter(store: store)
         intake = try StoreMessageIntake(store: store, writer: writer, hostname: "localhost", statistics: ServiceStatistics())
-        backend = StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: DomainName("dkim.envoi.test")!))
+        backend = StoreControlPlane(store: store, dkimKeys: DkimKeyGenerator(publishZone: DomainName("dkim.envoi.test")!))
         let writer = self.writer
         writerTask = Task { await writer.run() }
         let key = try store.addApiKey(user: bootstrap.adminUser.id, publicKeyPEM: Self.adminPrivateKey.publicKey.pemRepresentation)

@@ -1,4 +1,5 @@
 import Crypto
+import DkimService
 import EnvoiCore
 import EnvoiIntake
 import EnvoiPostgres
@@ -28,7 +29,8 @@ struct PostgresContractStore: ContractStore {
     static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
         try await withSchema { client, logger in
             let store = PostgresStore(client: client, logger: logger, masterKey: SymmetricKey(size: .bits256), now: clock.now,
-                                      softBounceLimit: softBounceLimit)
+                                      softBounceLimit: softBounceLimit,
+                                      dkimKeys: DkimKeyGenerator(publishZone: contractPublishZone, now: clock.now))
             try await store.migrate()
             let tenancy = try await store.initialise(tenancy: .generate(.tenancy))
             let contract = PostgresContractStore(store: store, client: client, logger: logger, clock: clock, tenancy: tenancy)
@@ -105,10 +107,9 @@ struct PostgresContractStore: ContractStore {
         try await store.setLimits(messagesPerMinute: limit)
     }
 
+    /// Through createEmailDomain, as the HTTPS API creates one.
     func addEmailDomain(_ name: String) async throws -> OCID {
-        let id = OCID.generate(.emailDomain)
-        try await store.insertEmailDomain(id: id, name: name, compartmentId: tenancy)
-        return id
+        try await store.createEmailDomain(name: name, compartment: tenancy, description: nil, tags: .none, answering: answerIDs()).createdID
     }
 
     func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws {
@@ -141,6 +142,16 @@ struct PostgresContractStore: ContractStore {
         try await store.insertSender(Sender(id: .generate(.sender), compartmentId: tenancy, emailAddress: address, timeCreated: clock.now()))
     }
 
+    var domains: any EmailDomainStore & WorkRequestStore & DkimStore { store }
+
+    var rootCompartment: OCID { tenancy }
+
+    func addCompartment(_ name: String) async throws -> OCID {
+        let id = OCID.generate(.compartment)
+        try await store.insertCompartment(Compartment(id: id, compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()))
+        return id
+    }
+
     func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws {
         let writer = PostgresQueueWriter(store: store)
         try await runningWriter(run: writer.run, finish: writer.finish) {
@@ -154,12 +165,6 @@ struct PostgresContractStore: ContractStore {
     }
 
     /// As a row: PostgreSQL has no compartment operations yet.
-    func addCompartment(_ name: String) async throws -> OCID {
-        let id = OCID.generate(.compartment)
-        try await store.insertCompartment(Compartment(id: id, compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()))
-        return id
-    }
-
     func addApiKey(publicKeyPEM: String) async throws -> ApiKey { try await store.addApiKey(user: user, publicKeyPEM: publicKeyPEM) }
     func apiKeys() async throws -> [ApiKey] { try await store.apiKeys(user: user) }
     func deleteApiKey(_ id: OCID) async throws { try await store.deleteApiKey(id) }

@@ -1,3 +1,4 @@
+import DkimService
 import EnvoiCore
 import EnvoiSecrets
 import EnvoiStore
@@ -10,6 +11,7 @@ struct SQLiteContractStore: ContractStore {
     let store: ControlPlaneStore
     let controlPlane: StoreControlPlane
     let admin: OCID
+    let root: OCID
 
     /// A store in a new temporary data directory, removed after `body`.
     static func with(clock: TestClock, softBounceLimit: Int, _ body: (any ContractStore) async throws -> Void) async throws {
@@ -19,8 +21,9 @@ struct SQLiteContractStore: ContractStore {
         _ = try directory.prepare()
         let store = try ControlPlaneStore(directory: directory, now: clock.now, softBounceLimit: softBounceLimit)
         let bootstrap = try store.initialise()
-        try await body(SQLiteContractStore(store: store, controlPlane: StoreControlPlane(store: store, dkimKeys: NoDkimKeys()),
-                                           admin: bootstrap.adminUser.id))
+        let dkimKeys = DkimKeyGenerator(publishZone: contractPublishZone, now: clock.now)
+        try await body(SQLiteContractStore(store: store, controlPlane: StoreControlPlane(store: store, dkimKeys: dkimKeys),
+                                           admin: bootstrap.adminUser.id, root: try store.tenancy().id))
     }
 
     func addSuppression(email: String) async throws -> Suppression { try await controlPlane.addSuppression(email: email) }
@@ -67,6 +70,14 @@ struct SQLiteContractStore: ContractStore {
         _ = try await Blocking.run { [store] in try store.createSender(email: address) }
     }
 
+    var domains: any EmailDomainStore & WorkRequestStore & DkimStore { controlPlane }
+
+    var rootCompartment: OCID { root }
+
+    func addCompartment(_ name: String) async throws -> OCID {
+        try await Blocking.run { [store] in try store.createCompartment(name: name).id }
+    }
+
     /// Through the name and initialiser that `envoi serve` uses.
     func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws {
         let writer = try QueueWriter(store: store)
@@ -76,10 +87,6 @@ struct SQLiteContractStore: ContractStore {
 
     var identity: any CallerDirectory & TenancyDirectory & SenderStore & LockStore & CredentialStore & SubmissionLedger & RetryTokenLedger {
         controlPlane
-    }
-
-    func addCompartment(_ name: String) async throws -> OCID {
-        try await Blocking.run { [store] in try store.createCompartment(name: name).id }
     }
 
     func addApiKey(publicKeyPEM: String) async throws -> ApiKey {
@@ -106,12 +113,8 @@ struct SQLiteContractStore: ContractStore {
     }
 }
 
-/// The API's DKIM key factory, which no contract test reaches.
-struct NoDkimKeys: DkimKeyCreator {
-    func makeDkimKey(_ creation: DkimCreation) throws -> (key: DkimKey, privateKeyPEM: String) {
-        throw ContractTestError("no DKIM keys in the contract tests")
-    }
-}
+/// The zone the contract DKIM keys' CNAMEs point into.
+let contractPublishZone = DomainName("dkim.envoi.test")!
 
 /// The message every contract test queues.
 enum ContractMessage {

@@ -62,6 +62,14 @@ protocol ContractStore: SuppressionStore {
     /// The submitter's API keys, oldest first.
     func apiKeys() async throws -> [ApiKey]
     func deleteApiKey(_ id: OCID) async throws
+
+    // Email domains, work requests and DKIM keys.
+
+    /// Email domains, their work requests and DKIM keys as the HTTPS API holds them (SQLite:
+    /// `StoreControlPlane` with DkimService's factory; PostgreSQL: the store, with its generator).
+    var domains: any EmailDomainStore & WorkRequestStore & DkimStore { get }
+    /// The tenancy's root compartment, where `addEmailDomain` puts domains.
+    var rootCompartment: OCID { get }
 }
 
 /// The contract credentials' hasher: PBKDF2 rounds are read from the stored hash, so the intake

@@ -123,10 +123,12 @@ public struct DkimCreation: Sendable {
     }
 }
 
-/// The one way DKIM keys are made (DkimService's `DkimKeyFactory`), handed to the store's
-/// control plane so that the API creates keys exactly as `envoi dkim create` does.
+/// The one way DKIM keys are made (DkimService's `DkimKeyGenerator`), handed to each backend's
+/// control plane so that the API creates keys exactly as `envoi dkim create` does, whichever
+/// store keeps them.
 public protocol DkimKeyCreator: Sendable {
-    /// Validates, and generates or imports, a key and its PEM private key, storing nothing
-    /// (synchronously; may block): the caller stores it in its own transaction.
-    func makeDkimKey(_ creation: DkimCreation) throws -> (key: DkimKey, privateKeyPEM: String)
+    /// Validates, and generates or imports, a key of `domain` (which the store looked up) and its
+    /// PEM private key, storing nothing (synchronously; may block for an RSA key): the caller
+    /// stores it in its own transaction.
+    func makeDkimKey(_ creation: DkimCreation, domain: EmailDomain) throws -> (key: DkimKey, privateKeyPEM: String)
 }

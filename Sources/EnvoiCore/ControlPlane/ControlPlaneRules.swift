@@ -140,4 +140,9 @@ public enum ControlPlaneRules {
     public static func keysToDeactivate(activating key: OCID, existing: [DkimKey]) -> [OCID] {
         existing.filter { $0.id != key && $0.lifecycleState == .active }.map(\.id)
     }
+
+    /// The `lifecycleDetails` of a key made INACTIVE because the key `selector` became ACTIVE.
+    public static func replacedDkimDetails(by selector: String) -> String {
+        "Replaced by DKIM key \(selector)"
+    }
 }
