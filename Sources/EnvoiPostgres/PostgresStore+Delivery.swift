@@ -77,7 +77,4 @@ extension PostgresStore: DeliveryQueueStore {
             return try rows.first?.decode(Int.self) ?? 0
         } ?? 0
     }
-
-    /// The name of the event purge among the cluster-wide jobs.
-    public static let purgeEventsJob = "purge-events"
 }

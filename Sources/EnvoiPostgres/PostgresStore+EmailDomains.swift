@@ -20,7 +20,7 @@ extension PostgresStore: EmailDomainStore {
         let description = try description.map { try ControlPlaneRules.description($0) }
         let columns = try ControlPlaneRules.tags(tags).columns
         return try await self.answering(answering) { connection in
-            try await Self.requireCompartment(compartment, on: connection, logger)
+            try await Self.requireCompartment(connection, logger, compartment)
             let created = EmailDomain(id: .generate(.emailDomain), name: domain.value, compartmentId: compartment,
                                       description: description, timeCreated: now())
             // ON CONFLICT DO NOTHING: a node creating the same name at the same moment gets the
@@ -105,7 +105,7 @@ extension PostgresStore: EmailDomainStore {
     public func moveEmailDomain(_ id: OCID, to compartment: OCID, answering: Answering<(EmailDomain, WorkRequest)>) async throws -> RecordedAnswer {
         try await self.answering(answering) { connection in
             _ = try await Self.emailDomain(id, on: connection, logger, forUpdate: true)
-            try await Self.requireCompartment(compartment, on: connection, logger)
+            try await Self.requireCompartment(connection, logger, compartment)
             try await connection.query("UPDATE email_domain SET compartment_id = \(compartment.rawValue) WHERE id = \(id.rawValue)",
                                        logger: logger)
             try await connection.query("UPDATE dkim SET compartment_id = \(compartment.rawValue) WHERE email_domain_id = \(id.rawValue)",
@@ -124,12 +124,6 @@ extension PostgresStore: EmailDomainStore {
             """, logger: logger).collect()
         guard let row = rows.first else { throw ControlPlaneError.notFound(.emailDomain, id.rawValue) }
         return try emailDomain(from: row.decode(EmailDomainRow.self))
-    }
-
-    /// The not-found error unless the compartment `id` exists (as SQLite's `compartment(_:_:)`).
-    static func requireCompartment(_ id: OCID, on connection: PostgresConnection, _ logger: Logger) async throws {
-        let rows = try await connection.query("SELECT 1 FROM compartment WHERE id = \(id.rawValue)", logger: logger).collect()
-        guard !rows.isEmpty else { throw ControlPlaneError.notFound(.compartment, id.rawValue) }
     }
 
     static func emailDomain(from row: EmailDomainRow) throws -> EmailDomain {

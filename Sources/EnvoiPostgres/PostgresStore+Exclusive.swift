@@ -10,6 +10,11 @@ import PostgresNIO
 /// node dies or loses its connection mid-job the server releases the lock with the session, and
 /// no lease or expiry is needed for another node to take the job over.
 extension PostgresStore {
+    /// The periodic DKIM DNS check (`dkim.check_interval`), which changes keys' states.
+    public static let dkimCheckJob = "dkim-dns-check"
+    /// The hourly purge of events past their retention.
+    public static let purgeEventsJob = "purge-events"
+
     /// Runs `body` when no other node (or task) is running the job named `job`, and returns what
     /// it returned; returns nil at once, without running it, when one is. The lock is held on one
     /// connection of the pool for the length of `body`, and released whether `body` returned or

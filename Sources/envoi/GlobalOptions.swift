@@ -59,19 +59,29 @@ struct GlobalOptions: ParsableArguments {
 extension EnvoiConfiguration {
     /// The initialised data directory whose SQLite database the command runs on.
     ///
-    /// A configured PostgreSQL `database` is refused here, not ignored: only `envoi init` runs on
-    /// PostgreSQL so far, and ignoring the key would run a node, or change a control plane, on
-    /// the local SQLite database while its operator believes it shares the cluster's.
+    /// A configured PostgreSQL `database` is refused here, not ignored: only `init`, `serve`,
+    /// `apikey` and `limits` run on PostgreSQL so far, and ignoring the key would run a command on the local
+    /// SQLite database while its operator believes it changes the cluster's.
     func sqliteDataDirectory() throws -> DataDirectory {
         if let database {
-            throw ConfigurationErrorMessage("database = \(database): only `envoi init` runs on PostgreSQL so far; serve, console "
-                                            + "and the other commands use the data directory's SQLite database, so unset `database` "
-                                            + "(ENVOI_DATABASE) to run them")
+            throw ConfigurationErrorMessage("database = \(database): only init, serve, apikey and limits run on PostgreSQL so far (manage the "
+                                            + "rest through the HTTPS API); this command uses the data directory's SQLite database, "
+                                            + "so unset `database` (ENVOI_DATABASE) to run it")
         }
         let directory = DataDirectory(path: dataDirectory)
         guard directory.isPrepared, FileManager.default.fileExists(atPath: directory.databasePath) else {
             throw StoreError.notInitialised(directory.path)
         }
+        return directory
+    }
+
+    /// The data directory of a node that serves: with the SQLite database, an initialised one;
+    /// on a shared PostgreSQL `database`, one that holds the master key (the same on every
+    /// node) and the certificate, which `envoi init --database` made.
+    func nodeDataDirectory() throws -> DataDirectory {
+        guard database != nil else { return try sqliteDataDirectory() }
+        let directory = DataDirectory(path: dataDirectory)
+        guard directory.isPrepared else { throw StoreError.notInitialised(directory.path) }
         return directory
     }
 }

@@ -35,7 +35,8 @@ struct InitCommand: AsyncParsableCommand {
         let prepared = try directory.prepare()
         let summary: Summary
         if let url = resolved.configuration.database {
-            summary = try await initialisePostgres(url, directory: directory, createdMasterKey: prepared.createdMasterKey)
+            summary = try await initialisePostgres(url, configuration: resolved.configuration, directory: directory,
+                                                 createdMasterKey: prepared.createdMasterKey)
         } else {
             let bootstrap = try ControlPlaneStore(directory: directory).initialise()
             summary = Summary(dataDirectory: directory.path, database: directory.databasePath, certificate: directory.certificatePath,
@@ -79,14 +80,18 @@ struct ConfigCommand: ParsableCommand {
 struct LimitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "limits", abstract: "Send limits of the tenancy.", subcommands: [Get.self, Set.self])
 
-    struct Get: ParsableCommand {
+    struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the per-minute, per-day and message-size limits.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        func run() throws { try LimitsCommand.show(try global.openStore().limits(), output.format) }
+        func run() async throws {
+            try LimitsCommand.show(try await global.onStore(sqlite: { try $0.limits() }, postgres: { try await $0.limits() }), output.format)
+        }
     }
 
-    struct Set: ParsableCommand {
+    /// On a shared database every node reads the new limits within a second, and the next
+    /// commit on any node checks them.
+    struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change limits; they apply to the next submission without a restart.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
@@ -100,8 +105,11 @@ struct LimitsCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
-            let limits = try global.openStore().setLimits(messagesPerMinute: perMinute, messagesPerDay: perDay, maxMessageSize: maxMessageSize)
+        func run() async throws {
+            let (perMinute, perDay, maxMessageSize) = (perMinute, perDay, maxMessageSize)
+            let limits = try await global.onStore(
+                sqlite: { try $0.setLimits(messagesPerMinute: perMinute, messagesPerDay: perDay, maxMessageSize: maxMessageSize) },
+                postgres: { try await $0.setLimits(messagesPerMinute: perMinute, messagesPerDay: perDay, maxMessageSize: maxMessageSize) })
             try LimitsCommand.show(limits, output.format)
         }
     }

@@ -38,7 +38,7 @@ struct RuntimeStore {
     let sqlite: ControlPlaneStore?
     /// Runs `body` once the store is ready (PostgreSQL: its connection pool running and the
     /// schema migrated), and stops the store after it.
-    let withReadyStore: @Sendable (_ body: () async throws -> Void) async throws -> Void
+    let withReadyStore: @Sendable (_ body: @Sendable () async throws -> Void) async throws -> Void
 
     /// The data directory's SQLite database.
     static func sqlite(_ configuration: EnvoiConfiguration, directory: DataDirectory, statistics: ServiceStatistics) throws -> RuntimeStore {
@@ -46,7 +46,7 @@ struct RuntimeStore {
         let writer = try QueueWriter(store: store, statistics: statistics, enforcesLimits: configuration.enforcesLimits)
         return RuntimeStore(
             intake: writer, writerLoop: writer.run, finishWriter: writer.finish, queue: store, reports: store,
-            controlPlane: StoreControlPlane(store: store, dkimKeys: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone)),
+            controlPlane: StoreControlPlane(store: store, dkimKeys: DkimKeyGenerator(publishZone: configuration.dkimPublishZone)),
             dkimChecks: store, dkimRound: { await $0() }, usage: writer, refresh: {}, now: { writer.now() },
             initialLimits: try store.limits(), sqlite: store,
             withReadyStore: { try await $0() })

@@ -50,13 +50,17 @@ struct Runtime {
     ///   the console's log file, since the console owns the terminal).
     init(configuration: EnvoiConfiguration, announce: @escaping @Sendable (String) -> Void = Runtime.announce) throws {
         self.configuration = configuration
-        let directory = try configuration.sqliteDataDirectory()
+        let directory = try configuration.nodeDataDirectory()
         var logger = Logger(label: "envoi")
         logger.logLevel = Logger.Level(configuration.logLevel)
         self.logger = logger
         let registry = PrometheusCollectorRegistry()
         statistics = ServiceStatistics(factory: PrometheusMetricsFactory(registry: registry))
-        let store = try RuntimeStore.sqlite(configuration, directory: directory, statistics: statistics)
+        let store = if let url = configuration.database {
+            try RuntimeStore.postgres(url, configuration, directory: directory, statistics: statistics, logger: logger)
+        } else {
+            try RuntimeStore.sqlite(configuration, directory: directory, statistics: statistics)
+        }
         self.store = store
         // VERP and the report door go together: both on when delivery.return_path_domain is set.
         let returnPath = try configuration.delivery.returnPathDomain.map {
@@ -158,7 +162,7 @@ struct Runtime {
             workers: settings.workers,
             schedule: RetrySchedule(initialDelay: TimeInterval(settings.retryInitial), factor: Double(settings.retryFactor),
                                     maximumAge: TimeInterval(settings.maxAge)),
-            hold: settings.hold)
+            lease: TimeInterval(settings.lease), hold: settings.hold)
     }
 
     /// One line on standard output, flushed at once: scripts and tests wait for these.

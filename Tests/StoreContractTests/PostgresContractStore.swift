@@ -93,6 +93,7 @@ struct PostgresContractStore: ContractStore {
 
     var queue: any DeliveryQueueStore { store }
     var reports: any ReportStore { store }
+    var dkimChecks: any DkimCheckStore { store }
 
     var submitter: OCID { user }
 

@@ -33,6 +33,7 @@ struct SQLiteContractStore: ContractStore {
 
     var queue: any DeliveryQueueStore { store }
     var reports: any ReportStore { store }
+    var dkimChecks: any DkimCheckStore { store }
 
     var submitter: OCID { admin }
 

@@ -29,6 +29,8 @@ protocol ContractStore: SuppressionStore {
     var queue: any DeliveryQueueStore { get }
     /// The store as the report intake holds it.
     var reports: any ReportStore { get }
+    /// The store as the DKIM DNS checker holds it.
+    var dkimChecks: any DkimCheckStore { get }
     /// The user the contract submissions come from.
     var submitter: OCID { get }
     /// Runs the backend's queue writer (SQLite `QueueWriter`, PostgreSQL `PostgresQueueWriter`)

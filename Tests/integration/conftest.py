@@ -8,6 +8,8 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.parse
+import uuid
 
 import pytest
 
@@ -198,3 +200,59 @@ def dkimpy_through(dns):
     dnsresolver.default_resolver = resolver
     yield
     dnsresolver.default_resolver = saved
+
+
+# The private PostgreSQL server scripts/postgres-test-server.sh starts (ENVOI_TEST_POSTGRES_URL).
+
+URL_VARIABLE = "ENVOI_TEST_POSTGRES_URL"
+
+
+def server_url() -> str:
+    url = os.environ.get(URL_VARIABLE, "")
+    # As the Swift PostgreSQL tests: no silent skip, scripts/test.sh always provides a server.
+    assert url, f"{URL_VARIABLE} is not set: run scripts/test.sh, or export {URL_VARIABLE}=$(scripts/postgres-test-server.sh start)"
+    # It holds the test role's password: a failure report shows it as ***.
+    return Secret(url)
+
+
+def psql(url: str, sql: str) -> list[str]:
+    """Rows of `sql` as text, through Debian's psql (installed with postgresql by install-test-deps.sh)."""
+    result = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def with_database(url: str, name: str) -> str:
+    return Secret(urllib.parse.urlsplit(url)._replace(path="/" + name).geturl())
+
+
+def with_password(url: str, password: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return parts._replace(netloc=f"{parts.username}:{password}@{parts.hostname}:{parts.port}").geturl()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound and closed)."""
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def database():
+    """A new, empty database on the test server, dropped afterwards; its URL."""
+    url = server_url()
+    name = "db_" + uuid.uuid4().hex
+    psql(url, f"CREATE DATABASE {name}")
+    yield with_database(url, name)
+    # FORCE ends the test's own sessions, but not an autovacuum worker's (a superuser's), which
+    # may still be in the database for a moment: bounded retries.
+    for _ in range(20):
+        result = subprocess.run(["psql", "-X", "-q", "-d", url, "-c", f"DROP DATABASE {name} WITH (FORCE)"],
+                                capture_output=True, text=True, timeout=30)
+        if result.returncode == 0:
+            return
+        time.sleep(0.25)
+    assert result.returncode == 0, result.stderr

@@ -2,50 +2,12 @@
 private server scripts/postgres-test-server.sh starts (ENVOI_TEST_POSTGRES_URL). Each test gets a database of
 its own (the test role has CREATEDB); the password must never reach the output."""
 import json
-import os
-import socket
-import subprocess
 import time
 import urllib.parse
-import uuid
 
 import pytest
 
-URL_VARIABLE = "ENVOI_TEST_POSTGRES_URL"
-
-
-def server_url() -> str:
-    url = os.environ.get(URL_VARIABLE, "")
-    # As the Swift PostgreSQL tests: no silent skip, scripts/test.sh always provides a server.
-    assert url, f"{URL_VARIABLE} is not set: run scripts/test.sh, or export {URL_VARIABLE}=$(scripts/postgres-test-server.sh start)"
-    return url
-
-
-def psql(url: str, sql: str) -> list[str]:
-    """Rows of `sql` as text, through Debian's psql (installed with postgresql by install-test-deps.sh)."""
-    result = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
-                            capture_output=True, text=True, timeout=30)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
-
-
-def with_database(url: str, name: str) -> str:
-    return urllib.parse.urlsplit(url)._replace(path="/" + name).geturl()
-
-
-def with_password(url: str, password: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return parts._replace(netloc=f"{parts.username}:{password}@{parts.hostname}:{parts.port}").geturl()
-
-
-@pytest.fixture
-def database():
-    """A new, empty database on the test server, dropped afterwards; its URL."""
-    url = server_url()
-    name = "init_" + uuid.uuid4().hex
-    psql(url, f"CREATE DATABASE {name}")
-    yield with_database(url, name)
-    psql(url, f"DROP DATABASE {name} WITH (FORCE)")
+from conftest import free_port, psql, with_password
 
 
 def assert_secret_free(result, *secrets):
@@ -116,9 +78,7 @@ def test_a_malformed_url_is_a_configuration_error_without_the_password(envoi, ur
 
 
 def test_a_closed_port_fails_at_once_as_a_storage_error(envoi):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     started = time.monotonic()
     result = envoi.run("init", "--database", f"postgres://envoi:s3cret-pw@127.0.0.1:{port}/envoi", timeout=20)
     assert time.monotonic() - started < 10
@@ -133,11 +93,20 @@ def test_a_wrong_password_is_refused_as_a_storage_error(envoi, database):
     assert_secret_free(result, "wrong-pw", real)
 
 
-@pytest.mark.parametrize("command", [["serve"], ["sender", "list"], ["stats"]])
+@pytest.mark.parametrize("command", [["sender", "list"], ["stats"], ["credential", "list"]])
 def test_commands_that_run_on_sqlite_refuse_a_postgres_database_instead_of_ignoring_it(envoi, command):
-    # Only init runs on PostgreSQL so far: a node started with `database` set must not quietly use
-    # the local SQLite database while its operator believes it shares the cluster's.
+    # A command with `database` set must not quietly use the local SQLite database while its
+    # operator believes it changes the cluster's.
     url = "postgres://envoi:s3cret-pw@127.0.0.1:5432/envoi"
     result = envoi.run(*command, env={"ENVOI_DATABASE": url}, timeout=20)
-    assert_one_line_error(result, 1, "only `envoi init` runs on PostgreSQL so far")
+    assert_one_line_error(result, 1, "only init, serve, apikey and limits run on PostgreSQL so far")
+    assert_secret_free(result, "s3cret-pw")
+
+
+@pytest.mark.parametrize("command", [["serve"], ["apikey", "list"], ["limits", "get"]])
+def test_commands_that_run_on_postgres_report_an_unreachable_server_in_one_line(envoi, command):
+    envoi.ok("init")
+    port = free_port()
+    result = envoi.run(*command, env={"ENVOI_DATABASE": f"postgres://envoi:s3cret-pw@127.0.0.1:{port}/envoi"}, timeout=20)
+    assert_one_line_error(result, 3, f"cannot connect to PostgreSQL at 127.0.0.1:{port}")
     assert_secret_free(result, "s3cret-pw")

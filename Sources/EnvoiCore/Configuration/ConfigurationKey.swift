@@ -177,6 +177,8 @@ public struct ConfigurationKey: Sendable {
         section: "delivery", name: "return_path_domain", defaultValue: "",
         summary: "VERP return-path domain: mail leaves as bounces+<token>@<it>, and the SMTP listener takes bounces (RFC 3464) and complaints (RFC 5965) to it without AUTH; empty turns both off.",
         check: { $0.isEmpty || DomainName($0)?.isFullyQualified == true ? nil : "expected a domain name such as bounces.mail.example.net, or empty" })
+    public static let deliveryLease = count("delivery", "lease", 600,
+        "Seconds a claimed delivery stays leased to the node that claimed it; if the node dies, the message is tried again (by any node sharing the database) once the lease expires.")
     public static let deliverySoftBounceLimit = count("delivery", "soft_bounce_limit", ControlPlaneDefaults.softBounceLimit,
         "Soft bounces in a row (expired after retries, or a 4.x.x failure report) that put a recipient on the suppression list as SOFTBOUNCE.")
     public static let limitsEnforce = ConfigurationKey(
@@ -196,7 +198,7 @@ public struct ConfigurationKey: Sendable {
         httpsListen, httpsRequestsPerSecond, httpsBodyTimeout, metricsListen, tlsCertificate, tlsKey, deliveryMode, deliveryRelayHost, deliveryRelayTLS,
         deliveryRelayCAFile, deliveryRelayVerify, deliveryRelayUsername, deliveryRelayPassword, deliveryRetryInitial,
         deliveryRetryFactor, deliveryMaxAge, deliveryWorkers, deliveryDirectTLS, deliveryDirectVerify, deliveryDirectPort,
-        deliveryConnectionReuseLimit, deliveryConnectionIdleTime, deliveryHold, deliveryReturnPathDomain, deliverySoftBounceLimit,
+        deliveryConnectionReuseLimit, deliveryConnectionIdleTime, deliveryHold, deliveryReturnPathDomain, deliverySoftBounceLimit, deliveryLease,
         limitsEnforce, dnsResolver, dnsTimeout, dkimPublishZone,
         dkimCheckInterval, spfInclude, logLevel,
     ]

@@ -39,6 +39,8 @@ public struct EnvoiConfiguration: Sendable, Equatable {
         public var returnPathDomain: String?
         /// `delivery.soft_bounce_limit`.
         public var softBounceLimit: Int
+        /// Seconds a claimed delivery stays leased (`delivery.lease`).
+        public var lease: Int
         /// `delivery.direct_tls = require`.
         public var directTLSRequired: Bool
         public var directVerify: Bool
@@ -104,7 +106,7 @@ public struct EnvoiConfiguration: Sendable, Equatable {
                                     retryFactor: number(.deliveryRetryFactor), maxAge: number(.deliveryMaxAge), workers: number(.deliveryWorkers),
                                     hold: value(.deliveryHold) == "true",
                                     returnPathDomain: optional(.deliveryReturnPathDomain)?.lowercased(),
-                                    softBounceLimit: number(.deliverySoftBounceLimit),
+                                    softBounceLimit: number(.deliverySoftBounceLimit), lease: number(.deliveryLease),
                                     directTLSRequired: value(.deliveryDirectTLS) == "require",
                                     directVerify: value(.deliveryDirectVerify) == "true", directPort: number(.deliveryDirectPort),
                                     connectionReuseLimit: number(.deliveryConnectionReuseLimit),
