@@ -180,3 +180,20 @@ struct PostgresContractStore: ContractStore {
         }
     }
 }
+
+extension PostgresContractStore {
+    /// As rows: PostgreSQL has no event log read yet.
+    func events(queueID: String) async throws -> [ContractEvent] {
+        try await client.query("""
+            SELECT type, message_id, envelope_sender, recipient, status, source FROM event WHERE queue_id = \(queueID) ORDER BY id
+            """, logger: logger).collect().map { row in
+            let (type, messageID, sender, recipient, status, source) = try row.decode((String, String?, String?, String?, String?, String?).self)
+            return ContractEvent(type: type, messageID: messageID, envelopeSender: sender, recipient: recipient, status: status, source: source)
+        }
+    }
+
+    func messageBody(queueID: String) async throws -> [UInt8]? {
+        let rows = try await client.query("SELECT body FROM message WHERE id = \(queueID)", logger: logger).collect()
+        return try rows.first?.decode(ByteBuffer?.self).map { Array($0.readableBytesView) }
+    }
+}

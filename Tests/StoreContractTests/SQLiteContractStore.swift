@@ -114,6 +114,22 @@ struct SQLiteContractStore: ContractStore {
     }
 }
 
+extension SQLiteContractStore {
+    /// Through the event log read of `envoi events`.
+    func events(queueID: String) async throws -> [ContractEvent] {
+        try await Blocking.run { [store] in
+            try store.events(messageId: queueID, limit: 10_000).reversed().map { event in
+                ContractEvent(type: event.type, messageID: event.messageId, envelopeSender: event.envelopeSender,
+                              recipient: event.recipient, status: event.status, source: event.source)
+            }
+        }
+    }
+
+    func messageBody(queueID: String) async throws -> [UInt8]? {
+        try await Blocking.run { [store] in try store.messageBody(queueID: queueID) }
+    }
+}
+
 /// The zone the contract DKIM keys' CNAMEs point into.
 let contractPublishZone = DomainName("dkim.envoi.test")!
 
