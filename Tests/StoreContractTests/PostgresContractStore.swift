@@ -192,6 +192,25 @@ extension PostgresContractStore {
         }
     }
 
+    func intakeStore() throws -> any IntakeStore { PostgresQueueWriter(store: store) }
+
+    /// As rows: PostgreSQL has no identity operations yet.
+    func addUser(_ name: String) async throws -> OCID {
+        let id = OCID.generate(.user)
+        try await store.insertUser(User(id: id, compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()))
+        return id
+    }
+
+    func addGroup(_ name: String, members: [OCID]) async throws {
+        try await store.insertGroup(Group(id: .generate(.group), compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()),
+                                    members: members)
+    }
+
+    func addPolicy(_ name: String, statements: [String]) async throws {
+        try await store.insertPolicy(Policy(id: .generate(.policy), compartmentId: tenancy, name: name, description: "",
+                                            statements: statements, timeCreated: clock.now()))
+    }
+
     func messageBody(queueID: String) async throws -> [UInt8]? {
         let rows = try await client.query("SELECT body FROM message WHERE id = \(queueID)", logger: logger).collect()
         return try rows.first?.decode(ByteBuffer?.self).map { Array($0.readableBytesView) }

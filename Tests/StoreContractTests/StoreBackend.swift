@@ -55,6 +55,14 @@ protocol ContractStore: SuppressionStore {
     func approveSender(_ address: String) async throws
     /// Runs the backend's queue writer around `body`, with EnvoiIntake's `StoreIntake` over it.
     func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws
+    /// The backend's queue writer as the intake holds it (EnvoiCore's `IntakeStore`).
+    func intakeStore() throws -> any IntakeStore
+    /// Creates the user `name` in the tenancy; its id.
+    func addUser(_ name: String) async throws -> OCID
+    /// Creates the group `name` in the tenancy, holding `members`.
+    func addGroup(_ name: String, members: [OCID]) async throws
+    /// Creates the policy `name` of `statements` in the root compartment.
+    func addPolicy(_ name: String, statements: [String]) async throws
 
     // The identity half of the HTTPS control plane.
 
