@@ -56,6 +56,30 @@ import Testing
         }
     }
 
+    /// The limit counts recipients: messages of one and two recipients committed at once fill it
+    /// without passing it (a message that would pass it is refused whole).
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentMessagesOfSeveralRecipientsNeverPassTheLimitTogether(backend: StoreBackend) async throws {
+        let clock = TestClock(step: 0)
+        try await backend.withStore(clock: clock) { store in
+            try await store.setPerMinuteLimit(9)
+            var results: [SubmissionResult] = []
+            try await store.withWriter { commit in
+                results = await withTaskGroup(of: SubmissionResult.self) { group in
+                    for index in 0..<12 {
+                        let message = store.contractMessage(recipients: (0...(index % 2)).map { "r\(index)-\($0)@example.org" })
+                        group.addTask { await commit(message) }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            let refused = results.filter { $0 == .refused(.limitReached(.perMinute(limit: 9))) }.count
+            #expect(Self.queuedCount(results) + refused == 12)
+            let claimed = try await DeliveryQueueContractTests.drain(store, now: clock.now()).count
+            #expect(claimed <= 9 && claimed >= 8, "accepted recipients fill the limit without passing it: \(claimed)")
+        }
+    }
+
     /// A client that retried at once (or from two connections): one message is queued, every
     /// retry gets the first attempt's answer, and the retries are not charged to the limit.
     @Test(arguments: StoreBackend.allCases)
