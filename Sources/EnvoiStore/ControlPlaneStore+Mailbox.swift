@@ -75,3 +75,12 @@ extension ControlPlaneStore {
         }
     }
 }
+
+extension ControlPlaneStore {
+    /// The stored body of the message `queueID`, or nil once it is dropped (every recipient
+    /// final) or when there is no such message: what the store contract tests read back to show
+    /// that both backends drop it.
+    package func messageBody(queueID: String) throws -> [UInt8]? {
+        try read { db in try Data.fetchOne(db, sql: "SELECT body FROM message WHERE id = ?", arguments: [queueID]) }.map { Array($0) }
+    }
+}

@@ -1,3 +1,4 @@
+// SQLite-only: the data directory, its master key and certificate files and their permissions, SQLite's corrupt-file error, and the synchronous CLI-only identity API (bootstrap, compartments, users, groups, policies, limits) that PostgreSQL does not have.
 import EnvoiCore
 @testable import EnvoiStore
 import Foundation

@@ -1,3 +1,4 @@
+// SQLite-only: the SQLite `QueueWriter`'s own in-memory usage windows and statistics, and `StatisticsFeed`; commits, limits and replays are in StoreContractTests.
 import EnvoiCore
 @testable import EnvoiStore
 import Foundation
@@ -52,54 +53,6 @@ import Testing
         let second = try QueueWriter(store: f.store)
         #expect(second.usage() == (6, 6))
         #expect(second.usageDetail(recentSeconds: 10).recent == 6)
-    }
-
-    @Test func concurrentRetriesOfOneSubmissionQueueItOnceAndAllGetTheFirstAnswer() async throws {
-        let f = try StoreFixture()
-        let writer = try QueueWriter(store: f.store)
-        let attempts = (0..<12).map { attempt in
-            var message = submission(f, recipients: 2)
-            message.submission.replay = SubmissionReplay(key: "retry@example.com", response: "answer \(attempt)")
-            return message
-        }
-        async let running: Void = writer.run()
-        let results = await withTaskGroup(of: SubmissionResult.self) { commits in
-            for attempt in attempts { commits.addTask { await writer.commit(attempt) } }
-            return await commits.reduce(into: []) { $0.append($1) }
-        }
-        writer.finish()
-        await running
-        let queued = results.compactMap { if case .queued(let id, _) = $0 { id } else { nil } }
-        #expect(queued.count == 1)
-        let winner = attempts.firstIndex { $0.queueID == queued.first }
-        #expect(results.filter { $0 == .replayed(response: "answer \(winner ?? -1)") }.count == 11)
-        #expect(writer.usage() == (2, 2), "retries are not charged to the limits")
-        let rows = try f.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message") }
-        #expect(rows == 1)
-    }
-
-    @Test func anExpiredAnswerDoesNotBlockANewSubmission() async throws {
-        let f = try StoreFixture()
-        let writer = try QueueWriter(store: f.store)
-        var first = submission(f, recipients: 1)
-        first.submission.replay = SubmissionReplay(key: "k", response: "old")
-        try f.store.write { db in
-            try ControlPlaneStore.recordSubmission(db, user: first.submission.submitter.userId, messageId: "k", response: "old",
-                                                   at: Date().addingTimeInterval(-ControlPlaneStore.submissionLedgerRetention - 60))
-        }
-        async let running: Void = writer.run()
-        let result = await writer.commit(first)
-        writer.finish()
-        await running
-        #expect(result == .queued(id: first.queueID, messageId: nil))
-    }
-
-    @Test func afterFinishSubmissionsAreRefusedNotLost() async throws {
-        let f = try StoreFixture()
-        let writer = try QueueWriter(store: f.store)
-        writer.finish()
-        await writer.run()
-        #expect(await writer.commit(submission(f, recipients: 1)) == .refused(.mailSystemFailure))
     }
 }
 

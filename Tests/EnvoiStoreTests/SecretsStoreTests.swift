@@ -1,3 +1,4 @@
+// SQLite-only: what the SQLite file and its WAL hold at rest (PostgresSecretsTests shows PostgreSQL's), and EnvoiSecrets' primitives that no backend changes.
 import EnvoiCore
 import EnvoiSecrets
 @testable import EnvoiStore
@@ -17,17 +18,6 @@ import Testing
         let raw = try f.rawDatabaseBytes()
         #expect(raw.range(of: Data(password.utf8)) == nil)
         #expect(raw.range(of: Data("pbkdf2-sha256".utf8)) == nil, "the hash itself is sealed")
-    }
-
-    @Test func aThirdCredentialIsRefusedAndNothingIsWritten() throws {
-        let f = try StoreFixture()
-        let user = try f.store.createUser(name: "app")
-        _ = try f.store.createCredential(user: user.id)
-        _ = try f.store.createCredential(user: user.id)
-        #expect(throws: ControlPlaneError.limit("user already has 2 SMTP credentials (the maximum); delete one first")) {
-            try f.store.createCredential(user: user.id)
-        }
-        #expect(try f.store.credentials(user: user.id).count == 2)
     }
 
     @Test func dkimPrivateKeysAreSealedAtRest() throws {

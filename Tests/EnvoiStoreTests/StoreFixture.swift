@@ -1,3 +1,4 @@
+// SQLite-only: a temporary data directory and store for the tests that need SQLite itself (see each file's first line).
 import EnvoiCore
 @testable import EnvoiStore
 import Foundation

@@ -1,23 +1,10 @@
+// SQLite-only: the synchronous CLI and console API (prefix and reason filters, page tokens, counts, the demo seed); `SuppressionStore` itself is in StoreContractTests.
 import EnvoiCore
 @testable import EnvoiStore
 import Foundation
 import Testing
 
 @Suite struct SuppressionStoreTests {
-    @Test func addressesAreLowerCasedAndUnique() throws {
-        let f = try StoreFixture()
-        let entry = try f.store.addSuppression(email: "Bounce@Example.ORG", reason: .hardBounce, messageId: "m1@x", errorDetail: "550 no such user", errorSource: "mx.example.org")
-        #expect(entry.emailAddress == "bounce@example.org")
-        #expect(entry.compartmentId == f.tenancy)
-        #expect(try f.store.suppression(entry.id) == entry)
-        #expect(try f.store.suppression(email: "BOUNCE@example.org") == entry)
-        #expect(throws: ControlPlaneError.conflict("bounce@example.org is already suppressed (HARDBOUNCE, \(entry.id))")) {
-            try f.store.addSuppression(email: "bounce@example.org")
-        }
-        try f.store.removeSuppression(entry.id)
-        #expect(try f.store.suppression(email: "bounce@example.org") == nil)
-    }
-
     @Test func pagesCoverEveryEntryOnceInAddressOrder() throws {
         let f = try StoreFixture()
         let addresses = (0..<25).map { String(format: "user%02d@example.org", $0) }

@@ -78,7 +78,7 @@ import Testing
     func outcomesMoveEntriesOnAndSuppressHardBounces(backend: StoreBackend) async throws {
         let clock = TestClock()
         try await backend.withStore(clock: clock) { store in
-            _ = try await store.enqueue(recipients: ["ok@example.org", "Gone@example.org", "later@example.org"])
+            let id = try await store.enqueue(recipients: ["ok@example.org", "Gone@example.org", "later@example.org"])
             let now = clock.now()
             let job = try #require(try await store.queue.claimDueDeliveries(now: now, limit: 10, lease: 60).first)
             try await store.queue.recordDeliveries([
@@ -98,6 +98,9 @@ import Testing
             try await store.queue.recordDeliveries([DeliveryRecord(recipient: "later@example.org", result: .relayed, status: "250 ok")],
                                              of: retry, now: now.addingTimeInterval(300))
             #expect(try await store.queue.claimDueDeliveries(now: now.addingTimeInterval(10_000), limit: 10, lease: 60).isEmpty, "all final")
+            #expect(try await store.messageBody(queueID: id) == nil, "the body is gone once every recipient is final")
+            let types = try await store.events(queueID: id).map(\.type)
+            #expect(types.filter { $0 == "relayed" }.count == 2 && types.contains("bounced") && types.contains("deferred"), "\(types)")
         }
     }
 
@@ -117,7 +120,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [StoreBackend.sqlite, .postgres].flatMap { backend in [1, 3].map { (backend, $0) } })
+    @Test(arguments: [StoreBackend.sqlite, .postgres].flatMap { backend in [1, 2, 3, 5].map { (backend, $0) } })
     func softBouncesInARowSuppressAtTheConfiguredLimitAndADeliveryResetsThem(backend: StoreBackend, limit: Int) async throws {
         let clock = TestClock()
         try await backend.withStore(clock: clock, softBounceLimit: limit) { store in
@@ -153,6 +156,18 @@ import Testing
             #expect(try await store.queue.purgeEvents(before: Date(timeIntervalSince1970: 0)) == 0)
             #expect(try await store.queue.purgeEvents(before: now.addingTimeInterval(1)) >= 1, "at least the delivery event")
             #expect(try await store.queue.purgeEvents(before: now.addingTimeInterval(1)) == 0, "already purged")
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aQueuedMessagesEventIsPurgedOnlyPastTheCutoffAndThenNoneIsLeft(backend: StoreBackend) async throws {
+        let clock = TestClock()
+        try await backend.withStore(clock: clock) { store in
+            let id = try await store.enqueue(recipients: ["a@example.org"])
+            let now = clock.now()
+            #expect(try await store.queue.purgeEvents(before: now.addingTimeInterval(-14 * 86_400)) == 0)
+            #expect(try await store.queue.purgeEvents(before: now.addingTimeInterval(1)) == 1, "the one event of queueing it")
+            #expect(try await store.events(queueID: id).isEmpty)
         }
     }
 }

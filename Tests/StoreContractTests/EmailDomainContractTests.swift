@@ -32,7 +32,9 @@ import Testing
             await #expect(throws: ControlPlaneError.conflict("email domain example.com already exists")) {
                 _ = try await store.createDomain("EXAMPLE.com")
             }
-            #expect(await controlPlaneErrorCode { _ = try await store.createDomain("not a domain") } == .invalidParameter)
+            for name in ["not a domain", "exa mple.com", "localhost"] {
+                #expect(await controlPlaneErrorCode { _ = try await store.createDomain(name) } == .invalidParameter, "'\(name)'")
+            }
             #expect(await controlPlaneErrorCode { _ = try await store.createDomain("") } == .missingParameter)
             let nowhere = OCID.generate(.compartment)
             await #expect(throws: ControlPlaneError.notFound(.compartment, nowhere.rawValue)) {

@@ -32,6 +32,30 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func authorisationReadsSendersPoliciesAndGroupsFromTheStore(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let marketing = try await store.addCompartment("Marketing")
+            _ = try await store.identity.createSender(email: "news@example.com", compartment: marketing, tags: .none)
+            let user = try await store.addUser("app")
+            try await store.addGroup("Senders", members: [user])
+            let intake = try store.intakeStore()
+            let address = EmailAddress("news@example.com")!
+            var (authorization, groups) = try await intake.sendAuthorization(for: user)
+            #expect(authorization.authorize(groups: groups, envelopeSender: address) == .denied(.notPermitted("news@example.com")))
+            try await store.addPolicy("senders", statements: ["Allow group Senders to use email-family in compartment Marketing"])
+            (authorization, groups) = try await intake.sendAuthorization(for: user)
+            guard case .allowed(let sender) = authorization.authorize(groups: groups, envelopeSender: address) else {
+                Issue.record("expected allowed")
+                return
+            }
+            #expect(sender.compartmentId == marketing)
+            // The submitter is in Administrators, which may use email in the whole tenancy.
+            let admin = try await intake.sendAuthorization(for: store.submitter)
+            if case .denied = admin.0.authorize(groups: admin.groups, envelopeSender: address) { Issue.record("admin should be allowed") }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aSuppressedRecipientIsSuppressedAndAnotherAccepted(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.addSuppression(email: "s@example.org")

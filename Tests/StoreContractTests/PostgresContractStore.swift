@@ -180,3 +180,39 @@ struct PostgresContractStore: ContractStore {
         }
     }
 }
+
+extension PostgresContractStore {
+    /// As rows: PostgreSQL has no event log read yet.
+    func events(queueID: String) async throws -> [ContractEvent] {
+        try await client.query("""
+            SELECT type, message_id, envelope_sender, recipient, status, source FROM event WHERE queue_id = \(queueID) ORDER BY id
+            """, logger: logger).collect().map { row in
+            let (type, messageID, sender, recipient, status, source) = try row.decode((String, String?, String?, String?, String?, String?).self)
+            return ContractEvent(type: type, messageID: messageID, envelopeSender: sender, recipient: recipient, status: status, source: source)
+        }
+    }
+
+    func intakeStore() throws -> any IntakeStore { PostgresQueueWriter(store: store) }
+
+    /// As rows: PostgreSQL has no identity operations yet.
+    func addUser(_ name: String) async throws -> OCID {
+        let id = OCID.generate(.user)
+        try await store.insertUser(User(id: id, compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()))
+        return id
+    }
+
+    func addGroup(_ name: String, members: [OCID]) async throws {
+        try await store.insertGroup(Group(id: .generate(.group), compartmentId: tenancy, name: name, description: "", timeCreated: clock.now()),
+                                    members: members)
+    }
+
+    func addPolicy(_ name: String, statements: [String]) async throws {
+        try await store.insertPolicy(Policy(id: .generate(.policy), compartmentId: tenancy, name: name, description: "",
+                                            statements: statements, timeCreated: clock.now()))
+    }
+
+    func messageBody(queueID: String) async throws -> [UInt8]? {
+        let rows = try await client.query("SELECT body FROM message WHERE id = \(queueID)", logger: logger).collect()
+        return try rows.first?.decode(ByteBuffer?.self).map { Array($0.readableBytesView) }
+    }
+}

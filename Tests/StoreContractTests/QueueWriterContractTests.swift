@@ -56,6 +56,91 @@ import Testing
         }
     }
 
+    /// The limit counts recipients: messages of one and two recipients committed at once fill it
+    /// without passing it (a message that would pass it is refused whole).
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentMessagesOfSeveralRecipientsNeverPassTheLimitTogether(backend: StoreBackend) async throws {
+        let clock = TestClock(step: 0)
+        try await backend.withStore(clock: clock) { store in
+            try await store.setPerMinuteLimit(9)
+            var results: [SubmissionResult] = []
+            try await store.withWriter { commit in
+                results = await withTaskGroup(of: SubmissionResult.self) { group in
+                    for index in 0..<12 {
+                        let message = store.contractMessage(recipients: (0...(index % 2)).map { "r\(index)-\($0)@example.org" })
+                        group.addTask { await commit(message) }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            let refused = results.filter { $0 == .refused(.limitReached(.perMinute(limit: 9))) }.count
+            #expect(Self.queuedCount(results) + refused == 12)
+            let claimed = try await DeliveryQueueContractTests.drain(store, now: clock.now()).count
+            #expect(claimed <= 9 && claimed >= 8, "accepted recipients fill the limit without passing it: \(claimed)")
+        }
+    }
+
+    /// A client that retried at once (or from two connections): one message is queued, every
+    /// retry gets the first attempt's answer, and the retries are not charged to the limit.
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentRetriesOfOneSubmissionQueueItOnceAndAllGetTheFirstAnswer(backend: StoreBackend) async throws {
+        let clock = TestClock(step: 0)
+        try await backend.withStore(clock: clock) { store in
+            try await store.setPerMinuteLimit(3)
+            let attempts = (0..<12).map { attempt in
+                store.contractMessage(recipients: ["x@example.org", "y@example.org"],
+                                      replay: SubmissionReplay(key: "retry@example.com", response: "answer \(attempt)"))
+            }
+            var results: [SubmissionResult] = []
+            var after: SubmissionResult?
+            try await store.withWriter { commit in
+                results = await withTaskGroup(of: SubmissionResult.self) { group in
+                    for attempt in attempts { group.addTask { await commit(attempt) } }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                after = await commit(store.contractMessage(recipients: ["z@example.org"]))
+            }
+            let queued = results.compactMap { if case .queued(let id, _) = $0 { id } else { nil } }
+            #expect(queued.count == 1)
+            let winner = attempts.firstIndex { $0.queueID == queued.first }
+            #expect(results.filter { $0 == .replayed(response: "answer \(winner ?? -1)") }.count == 11)
+            if case .queued = after {} else { Issue.record("retries were charged to the limit: \(String(describing: after))") }
+            let claimed = try await DeliveryQueueContractTests.drain(store, now: clock.now())
+            #expect(Set(claimed.compactMap { $0.split(separator: "/").first.map(String.init) }).count == 2 && claimed.count == 3,
+                    "one message of the retries and the later one: \(claimed)")
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anExpiredAnswerDoesNotBlockANewSubmission(backend: StoreBackend) async throws {
+        let clock = TestClock()
+        try await backend.withStore(clock: clock) { store in
+            let first = store.contractMessage(recipients: ["x@example.org"], replay: SubmissionReplay(key: "k", response: "old"))
+            let again = store.contractMessage(recipients: ["x@example.org"], replay: SubmissionReplay(key: "k", response: "new"))
+            var results: [SubmissionResult] = []
+            try await store.withWriter { commit in
+                results.append(await commit(first))
+                // Both backends keep an answer for a day (`submissionLedgerRetention`).
+                clock.advance(by: 86_400 + 60)
+                results.append(await commit(again))
+            }
+            #expect(results == [.queued(id: first.queueID, messageId: ContractMessage.messageID),
+                                .queued(id: again.queueID, messageId: ContractMessage.messageID)])
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func afterFinishSubmissionsAreRefusedNotLost(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            var finished: ContractCommit?
+            try await store.withWriter { commit in finished = commit }
+            let commit = try #require(finished)
+            let message = store.contractMessage(recipients: ["x@example.org"])
+            #expect(await commit(message) == .refused(.mailSystemFailure))
+            #expect(try await store.messageBody(queueID: message.queueID) == nil, "nothing was written")
+        }
+    }
+
     /// Two nodes: two writers, each over its own `PostgresClient` (its own connection pool), on
     /// one database. Only the database can keep them together under the limit.
     @Test func twoNodesTogetherNeverAcceptMoreThanThePerMinuteLimit() async throws {

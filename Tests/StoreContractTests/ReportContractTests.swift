@@ -27,6 +27,10 @@ import Testing
             #expect(listed.map(\.reason) == [.hardBounce, .complaint])
             #expect(listed[0].errorDetail == "550 5.1.1 no such user" && listed[0].errorSource == "mx.example.org")
             #expect(listed[0].messageId == ContractMessage.messageID)
+            await #expect(throws: ControlPlaneError.conflict("alice@example.org is already suppressed (HARDBOUNCE, \(listed[0].id))"),
+                          "a duplicate names the entry's reason") {
+                _ = try await store.addSuppression(email: "ALICE@example.org")
+            }
         }
     }
 

@@ -114,6 +114,39 @@ struct SQLiteContractStore: ContractStore {
     }
 }
 
+extension SQLiteContractStore {
+    /// Through the event log read of `envoi events`.
+    func events(queueID: String) async throws -> [ContractEvent] {
+        try await Blocking.run { [store] in
+            try store.events(messageId: queueID, limit: 10_000).reversed().map { event in
+                ContractEvent(type: event.type, messageID: event.messageId, envelopeSender: event.envelopeSender,
+                              recipient: event.recipient, status: event.status, source: event.source)
+            }
+        }
+    }
+
+    func messageBody(queueID: String) async throws -> [UInt8]? {
+        try await Blocking.run { [store] in try store.messageBody(queueID: queueID) }
+    }
+
+    func intakeStore() throws -> any IntakeStore { try QueueWriter(store: store) }
+
+    func addUser(_ name: String) async throws -> OCID {
+        try await Blocking.run { [store] in try store.createUser(name: name).id }
+    }
+
+    func addGroup(_ name: String, members: [OCID]) async throws {
+        _ = try await Blocking.run { [store] in
+            let group = try store.createGroup(name: name)
+            for member in members { try store.addUser(member, toGroup: group.id) }
+        }
+    }
+
+    func addPolicy(_ name: String, statements: [String]) async throws {
+        _ = try await Blocking.run { [store] in try store.createPolicy(name: name, statements: statements) }
+    }
+}
+
 /// The zone the contract DKIM keys' CNAMEs point into.
 let contractPublishZone = DomainName("dkim.envoi.test")!
 

@@ -26,7 +26,28 @@ import Testing
             await #expect(throws: ControlPlaneError.conflict("Alice@example.com is already an approved sender (\(first.id))")) {
                 _ = try await store.identity.createSender(email: "alice@Example.COM", compartment: root, tags: .none)
             }
+            let other = try await store.addCompartment("other")
+            await #expect(throws: ControlPlaneError.conflict("Alice@example.com is already an approved sender (\(first.id))"),
+                          "unique in the whole tenancy, not per compartment") {
+                _ = try await store.identity.createSender(email: "ALICE@example.com", compartment: other, tags: .none)
+            }
             #expect(try await store.identity.senders(SenderQuery(compartment: root)).items == [first])
+            #expect(try await store.identity.senders(SenderQuery(compartment: other)).items.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aWildcardSenderNeedsAnActiveDkimKeyOnItsDomain(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let identity = store.identity
+            let root = try await identity.tenancyID()
+            let domain = try await store.createDomain("Example.com")
+            let key = try await store.createImportedKey(domain: domain, selector: "s1")
+            #expect(await controlPlaneErrorCode { _ = try await identity.createSender(email: "@example.com", compartment: root, tags: .none) }
+                    == .invalidParameter, "a key that NEEDS_ATTENTION is not enough")
+            _ = try await store.dkimChecks.setDkimState(key, .active, details: "DNS verified.")
+            let wildcard = try await identity.createSender(email: "@example.com", compartment: root, tags: .none)
+            #expect(wildcard.emailDomainId == domain)
         }
     }
 

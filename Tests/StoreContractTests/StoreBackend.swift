@@ -44,6 +44,10 @@ protocol ContractStore: SuppressionStore {
     func addDkimKey(domain: OCID, selector: String, state: DkimLifecycleState, privateKeyPEM: String) async throws
     /// What the capture mailbox holds for `queueID`, oldest first.
     func keptMessages(queueID: String) async throws -> [KeptMessage]
+    /// The delivery events logged for `queueID`, oldest first.
+    func events(queueID: String) async throws -> [ContractEvent]
+    /// The stored body of the message `queueID`; nil once it is dropped (every recipient final).
+    func messageBody(queueID: String) async throws -> [UInt8]?
     /// Gives the submitter an SMTP credential whose hash has few PBKDF2 rounds (the tests check
     /// the intake, not the hash's cost); its username and password.
     func addSmtpCredential() async throws -> (username: String, password: String)
@@ -51,6 +55,14 @@ protocol ContractStore: SuppressionStore {
     func approveSender(_ address: String) async throws
     /// Runs the backend's queue writer around `body`, with EnvoiIntake's `StoreIntake` over it.
     func withIntake(_ body: (any MessageIntake) async throws -> Void) async throws
+    /// The backend's queue writer as the intake holds it (EnvoiCore's `IntakeStore`).
+    func intakeStore() throws -> any IntakeStore
+    /// Creates the user `name` in the tenancy; its id.
+    func addUser(_ name: String) async throws -> OCID
+    /// Creates the group `name` in the tenancy, holding `members`.
+    func addGroup(_ name: String, members: [OCID]) async throws
+    /// Creates the policy `name` of `statements` in the root compartment.
+    func addPolicy(_ name: String, statements: [String]) async throws
 
     // The identity half of the HTTPS control plane.
 
@@ -124,6 +136,16 @@ struct KeptMessage: Equatable, Sendable {
     var body: [UInt8]
 }
 
+/// One row of the delivery event log, as read back from either backend.
+struct ContractEvent: Equatable, Sendable {
+    var type: String
+    var messageID: String?
+    var envelopeSender: String?
+    var recipient: String?
+    var status: String?
+    var source: String?
+}
+
 extension DkimKey {
     /// A key of `domain` as the contract tests store it: only its selector and state matter to
     /// the queue; the rest is what a generated RSA key would show.
@@ -144,6 +166,11 @@ final class TestClock: Sendable {
 
     init(step: TimeInterval = 1) {
         self.step = step
+    }
+
+    /// Moves the clock `interval` forward without reading it.
+    func advance(by interval: TimeInterval) {
+        current.withLock { $0.addTimeInterval(interval) }
     }
 
     /// The next time (`step` after the last one read).

@@ -11,6 +11,7 @@ import Testing
             #expect(added.emailAddress == "someone@example.com")
             #expect(added.reason == .manual && added.messageId == nil && added.errorDetail == nil && added.errorSource == nil)
             #expect(added.id.type == .suppression && added.compartmentId.type == .tenancy)
+            #expect(added.compartmentId == store.rootCompartment, "in the root compartment (the tenancy)")
             #expect(added.timeCreated == added.timeLastSuppressed)
             #expect(try await store.suppression(added.id) == added)
             #expect(try await store.queue.isSuppressed("SOMEONE@example.com"))
