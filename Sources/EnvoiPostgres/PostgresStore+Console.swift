@@ -80,7 +80,7 @@ extension PostgresStore: ConsoleStore {
     }
 
     /// Approves a sender in the tenancy's root compartment (the tenancy's id).
-    public func createSender(email: String) async throws -> Sender {
+    public func createSenderInRootCompartment(email: String) async throws -> Sender {
         let root = try await client.withConnection { try await Self.tenancy($0, logger) }
         return try await createSender(email: email, compartment: root, tags: .none)
     }

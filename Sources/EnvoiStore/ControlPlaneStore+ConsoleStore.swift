@@ -43,7 +43,7 @@ extension ControlPlaneStore: ConsoleStore {
         try await Blocking.run { [self] in try mailboxMessage(id) }
     }
 
-    public func createSender(email: String) async throws -> Sender {
+    public func createSenderInRootCompartment(email: String) async throws -> Sender {
         try await Blocking.run { [self] in try createSender(email: email, compartment: nil) }
     }
 }

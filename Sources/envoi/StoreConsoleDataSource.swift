@@ -71,7 +71,7 @@ struct StoreConsoleDataSource: ConsoleDataSource {
 
     /// In the tenancy's root compartment, as `envoi sender create` approves one.
     func addSender(_ address: String) async throws -> String {
-        try await store.createSender(email: address).emailAddress
+        try await store.createSenderInRootCompartment(email: address).emailAddress
     }
 
     func deleteSender(_ id: OCID) async throws {

@@ -26,7 +26,7 @@ public protocol ConsoleStore: Sendable {
     func mailboxMessage(_ id: Int64) async throws -> (MailboxEntry, [UInt8])
 
     /// Approves a sender in the tenancy's root compartment (what `envoi sender create` does).
-    func createSender(email: String) async throws -> Sender
+    func createSenderInRootCompartment(email: String) async throws -> Sender
 }
 
 /// An approved sender together with its compartment's name.
