@@ -8,7 +8,7 @@ import PostgresNIO
 /// BINARY collation does, whatever the database's locale.
 extension PostgresStore: ConsoleStore {
     public func allSenders() async throws -> [SenderOfCompartment] {
-        try await transaction { connection in
+        try await client.withConnection { connection in
             let names = Dictionary(try await connection.query("SELECT id, name FROM compartment", logger: logger).collect()
                 .map { try $0.decode((String, String).self) }, uniquingKeysWith: { first, _ in first })
             return try await connection.query("""
