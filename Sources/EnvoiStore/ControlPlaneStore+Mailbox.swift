@@ -4,32 +4,11 @@ import GRDB
 
 /// Reading the capture mailbox and the event log.
 extension ControlPlaneStore {
-    /// A message kept by the capture transport.
-    public struct MailboxEntry: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var queueId: String
-        public var messageId: String?
-        public var envelopeSender: String
-        public var recipients: [String]
-        public var dkimSelector: String?
-        public var size: Int
-        public var timeDelivered: Date
-    }
+    /// A message kept by the capture transport (EnvoiCore's, which every backend returns).
+    public typealias MailboxEntry = EnvoiCore.MailboxEntry
 
-    /// One event of the delivery event log.
-    public struct Event: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var time: Date
-        public var type: String
-        public var queueId: String?
-        public var messageId: String?
-        public var envelopeSender: String?
-        public var recipient: String?
-        public var status: String?
-        public var errorType: String?
-        public var dkimSelector: String?
-        public var source: String?
-    }
+    /// One event of the delivery event log (EnvoiCore's, which every backend returns).
+    public typealias Event = DeliveryEvent
 
     /// The newest kept messages first.
     public func mailbox(limit: Int = 100) throws -> [MailboxEntry] {
@@ -60,7 +39,7 @@ extension ControlPlaneStore {
         if let type, EventLog.EventType(rawValue: type) == nil {
             throw ControlPlaneError.invalid(field: "type", "'\(type)' is not one of \(EventLog.EventType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard (1...10_000).contains(limit) else { throw ControlPlaneError.invalid(field: "limit", "\(limit) is out of range (1...10000)") }
+        try DeliveryEvent.checkLimit(limit)
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM event

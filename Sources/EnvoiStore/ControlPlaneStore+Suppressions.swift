@@ -5,14 +5,11 @@ import GRDB
 /// The suppression list: tenancy-wide, one entry per lower-cased address, read in pages by
 /// address (keyset pagination), so that a million entries never load at once.
 extension ControlPlaneStore {
-    /// One page of suppressions and the token of the next (nil on the last page).
-    public struct SuppressionPage: Sendable {
-        public var items: [Suppression]
-        public var nextPage: String?
-    }
+    /// One page of suppressions and the token of the next (EnvoiCore's, which every backend returns).
+    public typealias SuppressionPage = EnvoiCore.SuppressionPage
 
     /// The most entries one page returns.
-    public static let maximumPageSize = 1_000
+    public static let maximumPageSize = SuppressionPage.maximumSize
 
     /// Adds an address. An address already on the list is refused with what it is suppressed for.
     public func addSuppression(email: String, reason: SuppressionReason = .manual, messageId: String? = nil,
@@ -39,10 +36,8 @@ extension ControlPlaneStore {
     /// A page of suppressions in address order, filtered by address prefix and reason.
     public func suppressions(prefix: String? = nil, reason: SuppressionReason? = nil, limit: Int = 100,
                              page: String? = nil) throws -> SuppressionPage {
-        guard (1...Self.maximumPageSize).contains(limit) else {
-            throw ControlPlaneError.invalid(field: "limit", "\(limit) is out of range (1...\(Self.maximumPageSize))")
-        }
-        let after = try page.map(Self.decodePageToken)
+        try SuppressionPage.checkLimit(limit)
+        let after = try page.map(SuppressionPage.address(fromToken:))
         let prefix = prefix?.lowercased() ?? ""
         return try read { db in
             let tenancy = try Self.tenancy(db).id
@@ -56,7 +51,7 @@ extension ControlPlaneStore {
                 ORDER BY email_address LIMIT ?5
                 """, arguments: [prefix, prefix + "\u{10FFFF}", after, reason?.rawValue, limit + 1])
             let items = rows.prefix(limit).map { Suppression(row: $0, tenancy: tenancy) }
-            let next = rows.count > limit ? items.last.map { Self.encodePageToken($0.emailAddress) } : nil
+            let next = rows.count > limit ? items.last.map { SuppressionPage.token(after: $0.emailAddress) } : nil
             return SuppressionPage(items: Array(items), nextPage: next)
         }
     }
@@ -95,16 +90,5 @@ extension ControlPlaneStore {
 
     public func removeSuppression(_ id: OCID) throws {
         try write { db in try Self.delete(db, "suppression", .suppression, id) }
-    }
-
-    static func encodePageToken(_ address: String) -> String {
-        Data(address.utf8).base64EncodedString()
-    }
-
-    static func decodePageToken(_ token: String) throws -> String {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), !text.isEmpty else {
-            throw ControlPlaneError.invalid(field: "page", "'\(token)' is not a page token returned by a previous list")
-        }
-        return text
     }
 }

@@ -29,8 +29,8 @@ struct ConsoleBenchCommand: AsyncParsableCommand {
             print("seeded \(added) suppressions in \(Self.milliseconds(ContinuousClock.now - started)) ms")
         }
         let source = StoreConsoleDataSource(
-            store: store, dkimKeyFactory: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone),
-            dkimChecker: DkimChecker(store: store, resolver: DNSResolver(configuration: configuration)), limits: { .default })
+            store: store, controlPlane: StoreControlPlane(store: store, dkimKeys: DkimKeyGenerator(publishZone: configuration.dkimPublishZone)),
+            dkimChecks: store, dkimChecker: DkimChecker(store: store, resolver: DNSResolver(configuration: configuration)), limits: { .default })
         var results: [(String, [Double])] = [("open", []), ("page", []), ("filter", []), ("reason", [])]
         for _ in 0..<repeats {
             var model = ConsoleModel()

@@ -43,14 +43,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let logPath = configuration.dataDirectory + "/" + Self.logFileName
         let log = try ConsoleLog(path: logPath)
-        // The console's screens read the SQLite store directly; on a shared database they are
-        // still to come, so the console refuses one (as every command but init and serve does).
-        _ = try configuration.sqliteDataDirectory()
+        // On a shared PostgreSQL database the screens list what every node changed, and the
+        // limit gauges show the cluster's usage (`RuntimeStore.usage`).
         let runtime = try Runtime(configuration: configuration, announce: { log.write($0); announced($0) })
-        guard let store = runtime.store.sqlite else { throw StoreError.notInitialised(configuration.dataDirectory) }
         let source = StoreConsoleDataSource(
-            store: store, dkimKeyFactory: DkimKeyFactory(store: store, publishZone: configuration.dkimPublishZone),
-            dkimChecker: DkimChecker(store: store, resolver: DNSResolver(configuration: configuration)),
+            store: runtime.store.console, controlPlane: runtime.store.controlPlane, dkimChecks: runtime.store.dkimChecks,
+            dkimChecker: DkimChecker(store: runtime.store.dkimChecks, resolver: DNSResolver(configuration: configuration)),
             limits: { [intake = runtime.intake] in intake.currentLimits() })
         let environment = ProcessInfo.processInfo.environment
         // https://no-color.org: any non-empty NO_COLOR turns colour off.

@@ -60,11 +60,11 @@ extension EnvoiConfiguration {
     /// The initialised data directory whose SQLite database the command runs on.
     ///
     /// A configured PostgreSQL `database` is refused here, not ignored: only `init`, `serve`,
-    /// `apikey` and `limits` run on PostgreSQL so far, and ignoring the key would run a command on the local
+    /// `console`, `apikey` and `limits` run on PostgreSQL so far, and ignoring the key would run a command on the local
     /// SQLite database while its operator believes it changes the cluster's.
     func sqliteDataDirectory() throws -> DataDirectory {
         if let database {
-            throw ConfigurationErrorMessage("database = \(database): only init, serve, apikey and limits run on PostgreSQL so far (manage the "
+            throw ConfigurationErrorMessage("database = \(database): only init, serve, console, apikey and limits run on PostgreSQL so far (manage the "
                                             + "rest through the HTTPS API); this command uses the data directory's SQLite database, "
                                             + "so unset `database` (ENVOI_DATABASE) to run it")
         }

@@ -17,7 +17,7 @@ extension RuntimeStore {
         let usage = ClusterSendUsage(store: store)
         return RuntimeStore(
             intake: writer, writerLoop: writer.run, finishWriter: writer.finish, queue: store, reports: store, controlPlane: store,
-            dkimChecks: store,
+            dkimChecks: store, console: store,
             dkimRound: { round in
                 do {
                     return try await store.runExclusively(PostgresStore.dkimCheckJob) { await round() }
@@ -32,7 +32,7 @@ extension RuntimeStore {
                     logger.debug("cluster usage not refreshed", metadata: ["error": "\(error)"])
                 }
             },
-            now: { writer.now() }, initialLimits: .default, sqlite: nil,
+            now: { writer.now() }, initialLimits: .default,
             withReadyStore: { body in try await session.run { try await body() } })
     }
 }

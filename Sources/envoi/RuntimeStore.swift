@@ -21,6 +21,8 @@ struct RuntimeStore {
     let reports: any ReportStore
     let controlPlane: any ControlPlaneBackend
     let dkimChecks: any DkimCheckStore
+    /// What the console's screens list (its changes go through `controlPlane`).
+    let console: any ConsoleStore
     /// Runs a round of the periodic DKIM check: always on SQLite; on PostgreSQL when no other
     /// node is running one.
     let dkimRound: DkimChecker.RoundGuard
@@ -34,8 +36,6 @@ struct RuntimeStore {
     /// The tenancy's limits as the intake starts with them (PostgreSQL: the defaults, replaced
     /// by the database's before the listeners start).
     let initialLimits: SendLimits
-    /// The SQLite store, for the console and the demo; nil on PostgreSQL.
-    let sqlite: ControlPlaneStore?
     /// Runs `body` once the store is ready (PostgreSQL: its connection pool running and the
     /// schema migrated), and stops the store after it.
     let withReadyStore: @Sendable (_ body: @Sendable () async throws -> Void) async throws -> Void
@@ -47,8 +47,8 @@ struct RuntimeStore {
         return RuntimeStore(
             intake: writer, writerLoop: writer.run, finishWriter: writer.finish, queue: store, reports: store,
             controlPlane: StoreControlPlane(store: store, dkimKeys: DkimKeyGenerator(publishZone: configuration.dkimPublishZone)),
-            dkimChecks: store, dkimRound: { await $0() }, usage: writer, refresh: {}, now: { writer.now() },
-            initialLimits: try store.limits(), sqlite: store,
+            dkimChecks: store, console: store, dkimRound: { await $0() }, usage: writer, refresh: {}, now: { writer.now() },
+            initialLimits: try store.limits(),
             withReadyStore: { try await $0() })
     }
 }

@@ -94,6 +94,7 @@ struct PostgresContractStore: ContractStore {
     var queue: any DeliveryQueueStore { store }
     var reports: any ReportStore { store }
     var dkimChecks: any DkimCheckStore { store }
+    var console: any ConsoleStore { store }
 
     var submitter: OCID { user }
 

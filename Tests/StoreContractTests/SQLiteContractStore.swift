@@ -34,6 +34,7 @@ struct SQLiteContractStore: ContractStore {
     var queue: any DeliveryQueueStore { store }
     var reports: any ReportStore { store }
     var dkimChecks: any DkimCheckStore { store }
+    var console: any ConsoleStore { store }
 
     var submitter: OCID { admin }
 

@@ -84,6 +84,11 @@ protocol ContractStore: SuppressionStore {
     var domains: any EmailDomainStore & WorkRequestStore & DkimStore { get }
     /// The tenancy's root compartment, where `addEmailDomain` puts domains.
     var rootCompartment: OCID { get }
+
+    // The console.
+
+    /// The store as `envoi console` holds it for its lists (`RuntimeStore.console`).
+    var console: any ConsoleStore { get }
 }
 
 /// The contract credentials' hasher: PBKDF2 rounds are read from the stored hash, so the intake

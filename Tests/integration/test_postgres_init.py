@@ -99,7 +99,7 @@ def test_commands_that_run_on_sqlite_refuse_a_postgres_database_instead_of_ignor
     # operator believes it changes the cluster's.
     url = "postgres://envoi:s3cret-pw@127.0.0.1:5432/envoi"
     result = envoi.run(*command, env={"ENVOI_DATABASE": url}, timeout=20)
-    assert_one_line_error(result, 1, "only init, serve, apikey and limits run on PostgreSQL so far")
+    assert_one_line_error(result, 1, "only init, serve, console, apikey and limits run on PostgreSQL so far")
     assert_secret_free(result, "s3cret-pw")
 
 
