@@ -75,18 +75,36 @@ status=$(curl -s -o "$work/check.json" -w '%{http_code}' --cacert "$work/data/tl
     --data-binary "$body" "https://127.0.0.1:$port$path")
 [[ $status == 200 ]] || { echo "signed submitEmail answered $status: $(cat "$work/check.json")"; exit 1; }
 
-run() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1; }
-trivial=$(run "https://127.0.0.1:$port/health")
-submit=$(run -s "$work/submit.lua" "https://127.0.0.1:$port$path")
+# The server's CPU time (user + system, in clock ticks) around each run gives its CPU cost per
+# request; with PERF_DIR set, `perf record -g` samples the server during each run as well.
+ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+run() {
+    local name=$1; shift
+    local before; before=$(ticks)
+    if [[ -n ${PERF_DIR:-} ]]; then
+        perf record -q -F 999 -g -p "$server" -o "$PERF_DIR/$name.data" 2>/dev/null &
+        local recorder=$!
+    fi
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1
+    [[ -n ${PERF_DIR:-} ]] && { kill -INT "$recorder"; wait "$recorder" || true; }
+    echo "server-cpu-ticks: $(( $(ticks) - before ))"
+}
+trivial=$(run trivial "https://127.0.0.1:$port/health")
+submit=$(run submit -s "$work/submit.lua" "https://127.0.0.1:$port$path")
 rps() { awk '/^Requests\/sec:/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
 non2xx() { awk '/Non-2xx/ {print $NF}' <<<"$1"; }
+# Server CPU microseconds per request: ticks / (requests/s * seconds).
+cpu() {
+    python3 -c "import sys,os; t,r,d=float(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3].rstrip('s')); print(round(t/os.sysconf('SC_CLK_TCK')/(r*d)*1e6))" \
+        "$(awk '/^server-cpu-ticks:/ {print $2}' <<<"$1")" "$(rps "$1")" "$DURATION"
+}
 [[ -z $(non2xx "$submit") ]] || { echo "submitEmail had non-2xx answers:"; echo "$submit"; exit 1; }
 queued=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from message').fetchone()[0])" "$work/data/envoi.sqlite")
 
 printf '\nenvoi: %s; wrk -t%s -c%s -d%s over TLS 1.2+ keep-alive, loopback\n\n' "$ENVOI_BIN" "$THREADS" "$CONNECTIONS" "$DURATION"
-printf '| route | requests/s | p99 latency |\n|---|---|---|\n'
-printf '| GET /health (trivial) | %s | %s |\n' "$(rps "$trivial")" "$(p99 "$trivial")"
-printf '| POST submitEmail (signed, durable commit) | %s | %s |\n' "$(rps "$submit")" "$(p99 "$submit")"
+printf '| route | requests/s | p99 latency | server CPU per request |\n|---|---|---|---|\n'
+printf '| GET /health (trivial) | %s | %s | %s µs |\n' "$(rps "$trivial")" "$(p99 "$trivial")" "$(cpu "$trivial")"
+printf '| POST submitEmail (signed, durable commit) | %s | %s | %s µs |\n' "$(rps "$submit")" "$(p99 "$submit")" "$(cpu "$submit")"
 printf '\nratio submitEmail / trivial: %s%%   (messages committed: %s)\n' \
     "$(python3 -c "import sys; print(round(100*float(sys.argv[1])/float(sys.argv[2]), 1))" "$(rps "$submit")" "$(rps "$trivial")")" "$queued"

@@ -20,44 +20,75 @@ public struct AuthorizationHeader: Equatable, Sendable {
     public static let maximumParameters = 16
 
     /// Parses `value`; the error says what is wrong (missing, malformed, unsupported).
+    ///
+    /// It runs on every signed request, so it works on the UTF-8 bytes: names are matched in
+    /// ASCII lower case (HTTP names are ASCII), and only the values kept become strings.
     public static func parse(_ value: String) throws(WireError) -> AuthorizationHeader {
-        guard value.utf8.count <= maximumLength else { throw .notAuthenticated("Malformed Authorization header: longer than \(maximumLength) bytes") }
-        let scheme = "Signature "
-        guard value.hasPrefix(scheme) else {
+        let bytes = Array(value.utf8)
+        guard bytes.count <= maximumLength else { throw .notAuthenticated("Malformed Authorization header: longer than \(maximumLength) bytes") }
+        guard bytes.starts(with: schemePrefix) else {
             throw .notAuthenticated("Missing signature: the Authorization header must use the Signature scheme")
         }
-        var parameters: [String: String] = [:]
-        var rest = Substring(value.dropFirst(scheme.count))
-        while !rest.isEmpty {
+        var parameters: [(name: [UInt8], value: String)] = []
+        var index = schemePrefix.count
+        func skipSpaces() { while index < bytes.count, bytes[index] == space { index += 1 } }
+        while index < bytes.count {
             guard parameters.count < maximumParameters else { throw .notAuthenticated("Malformed Authorization header: too many parameters") }
-            rest = rest.drop(while: { $0 == " " })
-            guard let equals = rest.firstIndex(of: "=") else { throw .notAuthenticated("Malformed Authorization header: expected name=\"value\"") }
-            let name = rest[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            var afterEquals = rest[rest.index(after: equals)...]
-            guard afterEquals.first == "\"" else { throw .notAuthenticated("Malformed Authorization header: the value of \(Self.safeName(name)) is not quoted") }
-            afterEquals = afterEquals.dropFirst()
-            guard let close = afterEquals.firstIndex(of: "\"") else { throw .notAuthenticated("Malformed Authorization header: unterminated value") }
-            guard parameters[name] == nil else { throw .notAuthenticated("Malformed Authorization header: \(Self.safeName(name)) is given twice") }
-            parameters[name] = String(afterEquals[..<close])
-            rest = afterEquals[afterEquals.index(after: close)...].drop(while: { $0 == " " })
-            if rest.first == "," { rest = rest.dropFirst() } else if !rest.isEmpty {
-                throw .notAuthenticated("Malformed Authorization header: expected ',' between parameters")
+            skipSpaces()
+            guard let equals = bytes[index...].firstIndex(of: UInt8(ascii: "=")) else {
+                throw .notAuthenticated("Malformed Authorization header: expected name=\"value\"")
+            }
+            let name = lowercased(trimmed(bytes[index..<equals]))
+            guard equals + 1 < bytes.count, bytes[equals + 1] == quote else {
+                throw .notAuthenticated("Malformed Authorization header: the value of \(Self.safeName(name)) is not quoted")
+            }
+            guard let close = bytes[(equals + 2)...].firstIndex(of: quote) else {
+                throw .notAuthenticated("Malformed Authorization header: unterminated value")
+            }
+            guard !parameters.contains(where: { $0.name == name }) else {
+                throw .notAuthenticated("Malformed Authorization header: \(Self.safeName(name)) is given twice")
+            }
+            parameters.append((name, String(decoding: bytes[(equals + 2)..<close], as: UTF8.self)))
+            index = close + 1
+            skipSpaces()
+            if index < bytes.count {
+                guard bytes[index] == UInt8(ascii: ",") else { throw .notAuthenticated("Malformed Authorization header: expected ',' between parameters") }
+                index += 1
             }
         }
-        for required in ["keyid", "algorithm", "headers", "signature"] where (parameters[required] ?? "").isEmpty {
+        func parameter(_ name: String) -> String? { parameters.first { $0.name.elementsEqual(name.utf8) }?.value }
+        for required in ["keyid", "algorithm", "headers", "signature"] where (parameter(required) ?? "").isEmpty {
             throw .notAuthenticated("Malformed Authorization header: missing \(required == "keyid" ? "keyId" : required)")
         }
-        guard parameters["algorithm"] == "rsa-sha256" else { throw .notAuthenticated("Unsupported signature algorithm: only rsa-sha256 is accepted") }
-        if let version = parameters["version"], version != "1" { throw .notAuthenticated("Unsupported signature version: only version 1 is accepted") }
-        let headers = parameters["headers"]!.split(separator: " ").map { $0.lowercased() }
+        guard parameter("algorithm") == "rsa-sha256" else { throw .notAuthenticated("Unsupported signature algorithm: only rsa-sha256 is accepted") }
+        let version = parameter("version")
+        if let version, version != "1" { throw .notAuthenticated("Unsupported signature version: only version 1 is accepted") }
+        let headers = parameter("headers")!.utf8.split(separator: space).map { String(decoding: lowercased($0), as: UTF8.self) }
         guard headers.count <= maximumParameters else { throw .notAuthenticated("Malformed Authorization header: too many signed headers") }
-        return AuthorizationHeader(keyId: parameters["keyid"]!, algorithm: parameters["algorithm"]!, headers: headers,
-                                   signature: parameters["signature"]!, version: parameters["version"])
+        return AuthorizationHeader(keyId: parameter("keyid")!, algorithm: "rsa-sha256", headers: headers,
+                                   signature: parameter("signature")!, version: version)
+    }
+
+    private static let schemePrefix = Array("Signature ".utf8)
+    private static let space = UInt8(ascii: " ")
+    private static let quote = UInt8(ascii: "\"")
+
+    /// `bytes` without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isBlank = { (byte: UInt8) in byte == space || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return [] }
+        return bytes[first...last]
+    }
+
+    /// ASCII letters in lower case; every other byte as it is.
+    static func lowercased(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        bytes.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
     }
 
     /// A parameter name for a message: only when it is a plain short word, never arbitrary text.
-    private static func safeName(_ name: String) -> String {
-        name.count <= 16 && name.allSatisfy({ $0.isASCII && $0.isLetter }) ? name : "a parameter"
+    private static func safeName(_ name: [UInt8]) -> String {
+        !name.isEmpty && name.count <= 16 && name.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) })
+            ? String(decoding: name, as: UTF8.self) : "a parameter"
     }
 }
 
@@ -70,15 +101,20 @@ public struct SigningKeyID: Equatable, Sendable {
 
     /// Splits and checks the shape; session tokens (`ST$…`) are not supported.
     public static func parse(_ keyId: String) throws(WireError) -> SigningKeyID {
-        let parts = keyId.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = keyId.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw .notAuthenticated("Malformed keyId: expected <tenancy OCID>/<user OCID>/<fingerprint>")
         }
-        let fingerprint = parts[2].lowercased()
-        let pairs = fingerprint.split(separator: ":", omittingEmptySubsequences: false)
-        guard pairs.count == 16, pairs.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
+        let fingerprint = AuthorizationHeader.lowercased(parts[2])
+        // 16 pairs of hex digits, a colon after each but the last: "aa:bb:…:ff".
+        let isFingerprint = fingerprint.count == 47 && fingerprint.enumerated().allSatisfy { offset, byte in
+            offset % 3 == 2 ? byte == UInt8(ascii: ":")
+                : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+        }
+        guard isFingerprint else {
             throw .notAuthenticated("Malformed keyId: the fingerprint must be 16 colon-separated hex pairs")
         }
-        return SigningKeyID(tenancy: String(parts[0]), user: String(parts[1]), fingerprint: fingerprint)
+        return SigningKeyID(tenancy: String(Substring(parts[0])), user: String(Substring(parts[1])),
+                            fingerprint: String(decoding: fingerprint, as: UTF8.self))
     }
 }

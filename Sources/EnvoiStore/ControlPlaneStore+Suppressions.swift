@@ -75,7 +75,7 @@ extension ControlPlaneStore {
         try StoreFault.suppressions.inject()
         #endif
         let address = try ControlPlaneRules.suppressionAddress(email)
-        return try read { db in
+        return try readStatement { db in
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email_address = ?"), arguments: [address]) ?? false
         }
     }

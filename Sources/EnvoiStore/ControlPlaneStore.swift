@@ -74,6 +74,20 @@ public final class ControlPlaneStore: Sendable {
         }
     }
 
+    /// Runs `body`, a single statement, outside a transaction: SQLite runs a lone statement in
+    /// its own consistent snapshot, and the BEGIN and COMMIT a read transaction adds cost as much
+    /// as an indexed lookup. Inside `atomically`, it reads that transaction's own writes.
+    func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = activeTransaction() { return try body(db) }
+        do {
+            return try pool.unsafeRead(body)
+        } catch let error as ControlPlaneError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
     /// Runs several store operations as one transaction: an operation and the work request that
     /// records it are written together or not at all. Everything `body` reads and writes through
     /// this store (on this thread) joins the transaction.

@@ -40,7 +40,7 @@ struct RequestIDMiddleware: RouterMiddleware {
            client.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
             return client
         }
-        return UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        return RandomHex.string(bytes: 16).uppercased()
     }
 
     /// The wire form of any error a route or middleware threw.

@@ -1,3 +1,4 @@
+import EnvoiCore
 import Foundation
 
 /// Writes the RFC 5322 message for an HTTPS submission: header fields folded to 78 characters,
@@ -8,7 +9,7 @@ public enum MessageComposer {
     /// always followed by two hex digits or a line break) nor base64 can produce, so it never
     /// occurs in an encoded part (RFC 2046 §5.1.1).
     public static func makeBoundary() -> String {
-        "=_envoi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        "=_envoi_" + RandomHex.string(bytes: 16)
     }
 
     /// The message for `draft`, ready for the queue (and for DKIM signing at delivery).

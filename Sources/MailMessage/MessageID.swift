@@ -1,3 +1,4 @@
+import EnvoiCore
 import Foundation
 
 /// A Message-ID (RFC 5322 §3.6.4) without its angle brackets: `id-left "@" id-right`.
@@ -35,7 +36,7 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     /// without coordination between Envoi nodes and ordered by time, so that the Message-IDs of one
     /// group commit sit together in the store's index on them; `domain` is normally the sender's.
     public static func generate(domain: String, unique: UUID = timeOrderedUUID()) -> MessageID {
-        let left = unique.uuidString.lowercased()
+        let left = RandomHex.encode(withUnsafeBytes(of: unique.uuid, Array.init), dashesBefore: uuidDashes)
         if let id = MessageID("\(left)@\(domain)") { return id }
         return MessageID(uncheckedValue: "\(left)@\(fallbackDomain)")
     }
@@ -43,15 +44,19 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     /// A version 7 UUID (RFC 9562 §5.7): 48 bits of Unix time in milliseconds, the version and
     /// variant bits, and 74 random bits.
     public static func timeOrderedUUID(at time: Date = Date()) -> UUID {
-        var bytes = UUID().uuid
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
         withUnsafeMutableBytes(of: &bytes) { raw in
+            raw.copyBytes(from: RandomHex.bytes(16))
             for index in 0..<6 { raw[index] = UInt8(truncatingIfNeeded: milliseconds >> UInt64(40 - 8 * index)) }
             raw[6] = 0x70 | (raw[6] & 0x0F)
             raw[8] = 0x80 | (raw[8] & 0x3F)
         }
         return UUID(uuid: bytes)
     }
+
+    /// Where a UUID's text form has its dashes (8-4-4-4-12 hex digits).
+    private static let uuidDashes = [4, 6, 8, 10]
 
     private init(uncheckedValue: String) {
         self.value = uncheckedValue
@@ -69,10 +74,18 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
 
     /// RFC 5322 §3.2.3 dot-atom-text: `1*atext *("." 1*atext)`.
     private static func isDotAtomText(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard !bytes.isEmpty else { return false }
-        return bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { atom in
-            !atom.isEmpty && atom.allSatisfy(\.isAtext)
+        // One pass, no empty atom: no leading, trailing or doubled dot.
+        var previousWasDot = true
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                if previousWasDot { return false }
+                previousWasDot = true
+            } else {
+                guard byte.isAtext else { return false }
+                previousWasDot = false
+            }
         }
+        return !previousWasDot
     }
 
     /// RFC 5322 §3.6.4 no-fold-literal: `"[" *dtext "]"`, dtext = `%d33-90 / %d94-126`.

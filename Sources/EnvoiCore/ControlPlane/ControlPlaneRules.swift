@@ -95,7 +95,7 @@ public enum ControlPlaneRules {
 
     /// A compartment id: the tenancy (root compartment) or a compartment.
     public static func compartmentID(_ text: String, field: String = "compartment-id") throws(ControlPlaneError) -> OCID {
-        guard let id = OCID(text), id.type == .compartment || id.type == .tenancy else {
+        guard let id = OCID(text), let kind = id.type, kind == .compartment || kind == .tenancy else {
             throw .invalid(field: field, "'\(text)' is not a compartment OCID")
         }
         return id
