@@ -12,9 +12,10 @@ extension PostgresQueueWriter: IntakeStore {
         try await store.sendAuthorization(for: user)
     }
 
-    /// The address as the suppression list stores it (the SQLite store's normalisation).
+    /// The address as the suppression list stores it (the SQLite store's normalisation), looked
+    /// up with the other sessions' (`BatchedLookup`).
     public func isSuppressed(email: String) async throws -> Bool {
-        try await store.isSuppressed(ControlPlaneRules.suppressionAddress(email))
+        try await suppressions.contains(try ControlPlaneRules.suppressionAddress(email))
     }
 
     public func limits() async throws -> SendLimits {

@@ -17,6 +17,8 @@ public final class PostgresQueueWriter: Sendable {
     private let group: GroupCommit
     /// When this writer last purged old usage and ledger rows (whole seconds); once a minute.
     private let lastPurge = Locked<Int64>(0)
+    /// The intake's suppression lookups, batched: one query per batch, not one per recipient.
+    let suppressions: BatchedLookup<String>
 
     /// A writer over `store`, whose client must be running.
     /// - Parameter enforcesLimits: false counts usage but refuses nothing, as in SQLite.
@@ -24,6 +26,7 @@ public final class PostgresQueueWriter: Sendable {
         self.store = store
         self.enforcesLimits = enforcesLimits
         group = GroupCommit(statistics: statistics)
+        suppressions = BatchedLookup { [store] addresses in try await store.suppressed(among: addresses) }
     }
 
     /// Commits `message`; returns once it is committed in the database (or refused).

@@ -66,6 +66,14 @@ extension PostgresStore: DeliveryQueueStore {
         return !rows.isEmpty
     }
 
+    /// Which of `addresses` (normalised as the suppression list stores them) are suppressed, in
+    /// one query.
+    public func suppressed(among addresses: [String]) async throws -> Set<String> {
+        let rows = try await client.query("SELECT email_address FROM suppression WHERE email_address = ANY(\(addresses))",
+                                          logger: logger).collect()
+        return Set(try rows.map { try $0.decode(String.self) })
+    }
+
     /// Deletes events older than `cutoff` (BEHAVIOUR.md §7); returns how many. Every node's
     /// scheduler asks hourly, but one node at a time purges (`runExclusively`); a node that finds
     /// the job running elsewhere purges nothing and returns 0.

@@ -67,19 +67,20 @@ extension ControlPlaneStore {
         try read { db in Suppression(row: try Self.fetch(db, "suppression", .suppression, id), tenancy: try Self.tenancy(db).id) }
     }
 
-    /// The entry for an address, if suppressed.
-    /// Whether `email` is on the suppression list: the one lookup each SMTP RCPT and each HTTPS
-    /// recipient costs, so it reads a single indexed row and nothing else.
-    public func isSuppressed(email: String) throws -> Bool {
+    /// Which of `addresses` (each as `ControlPlaneRules.suppressionAddress` writes it) are on the
+    /// suppression list: the lookups of the intake's recipients (each SMTP RCPT, each HTTPS
+    /// recipient), batched, on one connection, each a cached statement reading one indexed row.
+    public func suppressed(among addresses: [String]) throws -> Set<String> {
         #if DEBUG
         try StoreFault.suppressions.inject()
         #endif
-        let address = try ControlPlaneRules.suppressionAddress(email)
         return try readStatement { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email_address = ?"), arguments: [address]) ?? false
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email_address = ?")
+            return try Set(addresses.filter { try Bool.fetchOne(statement, arguments: [$0]) ?? false })
         }
     }
 
+    /// The entry for an address, if suppressed.
     public func suppression(email: String) throws -> Suppression? {
         let address = try ControlPlaneRules.suppressionAddress(email)
         return try read { db in

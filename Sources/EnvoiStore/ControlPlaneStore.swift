@@ -74,9 +74,10 @@ public final class ControlPlaneStore: Sendable {
         }
     }
 
-    /// Runs `body`, a single statement, outside a transaction: SQLite runs a lone statement in
-    /// its own consistent snapshot, and the BEGIN and COMMIT a read transaction adds cost as much
-    /// as an indexed lookup. Inside `atomically`, it reads that transaction's own writes.
+    /// Runs `body` outside a transaction, for lookups that need no snapshot in common: SQLite
+    /// runs each statement in its own consistent snapshot, and the BEGIN and COMMIT of a read
+    /// transaction cost as much as an indexed lookup. Inside `atomically`, it reads that
+    /// transaction's own writes.
     func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = activeTransaction() { return try body(db) }
         do {

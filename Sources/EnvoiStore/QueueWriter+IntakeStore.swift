@@ -15,8 +15,10 @@ extension QueueWriter: IntakeStore {
         try await Blocking.run { [store] in try store.sendAuthorization(for: user) }
     }
 
+    /// Concurrent sessions' lookups go together (`BatchedLookup`): one hop to the blocking pool
+    /// and one pooled connection per batch.
     public func isSuppressed(email: String) async throws -> Bool {
-        try await Blocking.run { [store] in try store.isSuppressed(email: email) }
+        try await suppressions.contains(try ControlPlaneRules.suppressionAddress(email))
     }
 
     public func limits() async throws -> SendLimits {

@@ -20,6 +20,8 @@ public final class QueueWriter: SendUsageSource {
     private let enforcesLimits: Bool
     private let group: GroupCommit
     private let state: Locked<State>
+    /// The intake's suppression lookups, batched.
+    let suppressions: BatchedLookup<String>
 
     /// Opens the writer and rebuilds the send-rate windows from the persisted usage of the last day.
     /// - Parameter enforcesLimits: false counts usage but refuses nothing (`limits.enforce =
@@ -28,6 +30,7 @@ public final class QueueWriter: SendUsageSource {
         self.store = store
         self.enforcesLimits = enforcesLimits
         group = GroupCommit(statistics: statistics)
+        suppressions = BatchedLookup { [store] addresses in try await Blocking.run { try store.suppressed(among: addresses) } }
         let now = Int64(store.now().timeIntervalSince1970)
         let window = try store.read { db in try Self.persistedWindow(db, now: now) }
         statistics.adjustQueueDepth(by: try store.read { db in try Self.queueDepth(db) })
