@@ -15,12 +15,22 @@ public enum SubmitEmail {
     public static func compose(_ body: [UInt8], date: Date = Date(timeIntervalSince1970: 0),
                                boundary: String = "envoi-boundary") -> Result<[UInt8], WireError> {
         do {
-            let checked = try JSONBody.decode(SubmitEmailDetails.self, from: body).checked()
+            let checked = try SubmitEmailDetails.decode(from: body).checked()
             let messageID = checked.messageID ?? MessageID.generate(domain: checked.from.address.domain)
             return .success(MessageComposer.compose(checked.draft(messageID: messageID, date: date), boundary: boundary))
         } catch {
             return .failure(error)
         }
+    }
+}
+
+extension SubmitEmail {
+    /// Whether the direct parser of plain bodies agrees with `JSONDecoder` on `body`: it either
+    /// leaves the body to `JSONDecoder` or decodes exactly what `JSONDecoder` decodes. For the
+    /// fuzzer (Fuzz/) and tests.
+    public static func decodersAgree(_ body: [UInt8]) -> Bool {
+        guard let plain = SubmitEmailDetails(plainJSON: body) else { return true }
+        return (try? JSONBody.decode(SubmitEmailDetails.self, from: body)) == plain
     }
 }
 

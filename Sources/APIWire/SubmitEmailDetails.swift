@@ -3,7 +3,7 @@ import MailMessage
 
 /// The body of `POST /20220926/actions/submitEmail` (`SubmitEmailDetails`, spec/OCI-API.md §3).
 /// Every field is optional here so that a missing one gets BEHAVIOUR.md §2's exact message.
-package struct SubmitEmailDetails: Decodable {
+package struct SubmitEmailDetails: Decodable, Equatable {
     var messageId: String?
     var sender: SenderDetails?
     var recipients: RecipientDetails?
@@ -13,12 +13,12 @@ package struct SubmitEmailDetails: Decodable {
     var replyTo: [EmailAddressDetails]?
     var headerFields: [String: String]?
 
-    struct SenderDetails: Decodable {
+    struct SenderDetails: Decodable, Equatable {
         var senderAddress: EmailAddressDetails?
         var compartmentId: String?
     }
 
-    struct RecipientDetails: Decodable {
+    struct RecipientDetails: Decodable, Equatable {
         var to: [EmailAddressDetails]?
         var cc: [EmailAddressDetails]?
         var bcc: [EmailAddressDetails]?

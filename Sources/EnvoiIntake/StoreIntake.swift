@@ -134,16 +134,23 @@ public final class StoreIntake: MessageIntake {
             // The commit re-checks the limits in its own transaction; the size limit as last read.
             let limits = currentLimits()
             guard submission.message.count <= limits.maxMessageSize else { return .refused(.tooLarge(limit: limits.maxMessageSize)) }
-            guard let parsed = try? ParsedMessage(parsing: submission.message),
-                  let from = try? parsed.header.mailboxes(in: "From"), !from.isEmpty else {
-                return .refused(.unparsable)
+            var submission = submission
+            let from: [EmailAddress], messageID: String?
+            if let composed = submission.composedHeader {
+                // Envoi's own composer wrote this header: nothing to parse or add.
+                (from, messageID) = (composed.from, composed.messageID)
+            } else {
+                guard let parsed = try? ParsedMessage(parsing: submission.message),
+                      let mailboxes = try? parsed.header.mailboxes(in: "From"), !mailboxes.isEmpty else {
+                    return .refused(.unparsable)
+                }
+                from = mailboxes.map(\.address)
+                messageID = completeHeader(&submission, parsed: parsed)
             }
-            let addresses = [submission.envelopeSender] + from.map(\.address)
-            if let refusal = try await authorize(addresses, for: submission.submitter, compartment: submission.compartment) {
+            if let refusal = try await authorize([submission.envelopeSender] + from, for: submission.submitter,
+                                                 compartment: submission.compartment) {
                 return .refused(refusal)
             }
-            var submission = submission
-            let messageID = completeHeader(&submission, parsed: parsed)
             guard !submission.recipients.isEmpty || !submission.suppressedRecipients.isEmpty else { return .refused(.unparsable) }
             return await store.commit(QueuedMessage(queueID: submission.queueID ?? QueuedMessage.makeQueueID(), messageID: messageID,
                                                     submission: submission))

@@ -76,9 +76,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let method = request.method.rawValue
         let signed = SignedRequest(method: method, target: request.head.path ?? "/") { name in
             if name == "host" { return request.head.authority }
-            guard let field = HTTPField.Name(name) else { return nil }
-            let values = request.headers[values: field]
-            return values.isEmpty ? nil : values.joined(separator: ", ")
+            // Several fields of one name come joined with ", ", as the signer joined them.
+            return HTTPField.Name(name).flatMap { request.headers[$0] }
         }
         let signingString = try SignatureVerifier.signingString(authorization, request: signed)
         let dateHeader = authorization.headers.contains("date") ? request.headers[.date] : request.headers[Self.xDate]

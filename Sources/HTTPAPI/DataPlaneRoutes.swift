@@ -27,7 +27,7 @@ struct DataPlaneRoutes: Sendable {
     func submitEmail(_ context: APIRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let checked = try APIError.mapping { () throws(WireError) -> SubmitEmailDetails.Checked in
-            try JSONBody.decode(SubmitEmailDetails.self, from: context.body).checked()
+            try SubmitEmailDetails.decode(from: context.body).checked()
         }
         if let id = checked.messageID, let recorded = try await ledger.recordedResponse(user: caller.user, messageId: id.value, since: since()) {
             return JSONCoding.rawResponse(Data(recorded.utf8))
@@ -35,7 +35,8 @@ struct DataPlaneRoutes: Sendable {
         let messageID = checked.messageID ?? MessageID.generate(domain: checked.from.address.domain)
         let everyone = checked.to + checked.cc + checked.bcc
         return try await submit(MessageComposer.compose(checked.draft(messageID: messageID, date: now())), from: checked.from.address, recipients: everyone.map(\.address),
-                                compartment: checked.compartment, ledgerKey: checked.messageID?.value, caller: caller) { queueID, suppressed in
+                                compartment: checked.compartment, ledgerKey: checked.messageID?.value, caller: caller,
+                                composedHeader: ComposedHeader(from: [checked.from.address], messageID: messageID.value)) { queueID, suppressed in
             let mailboxes = suppressed.map { address in everyone.first { $0.address == address } ?? Mailbox(address: address) }
             return EmailSubmittedResponse(messageId: messageID.value, envelopeId: queueID,
                                           suppressedRecipients: mailboxes.map { EmailAddressDetails(email: $0.address.description, name: $0.displayName) })
@@ -90,7 +91,7 @@ struct DataPlaneRoutes: Sendable {
     /// With a `ledgerKey` the answer is recorded in the commit's transaction, so that a retry —
     /// even one racing this request — gets this answer and queues nothing.
     private func submit(_ message: [UInt8], from sender: EmailAddress, recipients: [EmailAddress], compartment: OCID,
-                        ledgerKey: String?, caller: CallerAccess,
+                        ledgerKey: String?, caller: CallerAccess, composedHeader: ComposedHeader? = nil,
                         answer: (String, [EmailAddress]) -> some SubmitAnswer) async throws -> Response {
         let limit = intake.currentMaximumMessageSize()
         guard message.count <= limit else { throw IntakeRefusal.tooLarge(limit: limit).apiError }
@@ -110,6 +111,7 @@ struct DataPlaneRoutes: Sendable {
         let queueID = OCID.generate(.message).rawValue
         let body = answer(queueID, suppressed).json
         submission.queueID = queueID
+        submission.composedHeader = composedHeader
         submission.replay = ledgerKey.map { SubmissionReplay(key: $0, response: String(decoding: body, as: UTF8.self)) }
         switch await intake.submit(submission) {
         case .queued: return JSONCoding.rawResponse(body)

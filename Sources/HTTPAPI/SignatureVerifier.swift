@@ -30,26 +30,33 @@ enum SignatureVerifier {
         }
     }
 
-    /// Rebuilds the signing string from the received request, in the order of `headers=`.
-    static func signingString(_ authorization: AuthorizationHeader, request: SignedRequest) throws(APIError) -> String {
-        let signed = Set(authorization.headers)
+    /// Rebuilds the signing string (UTF-8) from the received request, in the order of `headers=`.
+    static func signingString(_ authorization: AuthorizationHeader, request: SignedRequest) throws(APIError) -> [UInt8] {
+        let signed = authorization.headers
         let missing = requiredHeaders(for: request.method).filter { !signed.contains($0) }
             + (signed.contains("date") || signed.contains("x-date") ? [] : ["date"])
         guard missing.isEmpty else {
             throw .notAuthenticated("Missing signed headers: the signature must cover \(missing.joined(separator: ", "))")
         }
-        var lines: [String] = []
-        for name in authorization.headers {
+        var text: [UInt8] = []
+        text.reserveCapacity(512)
+        for name in signed {
+            if !text.isEmpty { text.append(UInt8(ascii: "\n")) }
             if name == "(request-target)" {
-                lines.append("(request-target): \(request.method.lowercased()) \(request.target)")
+                text += "(request-target): ".utf8
+                text += request.method.lowercased().utf8
+                text.append(UInt8(ascii: " "))
+                text += request.target.utf8
                 continue
             }
             guard let value = request.header(name) else {
                 throw .notAuthenticated("Missing header: \(Self.printable(name)) is signed but not in the request")
             }
-            lines.append("\(name): \(value)")
+            text += name.utf8
+            text += ": ".utf8
+            text += value.utf8
         }
-        return lines.joined(separator: "\n")
+        return text
     }
 
     /// The registered PEM public key, parsed.
@@ -61,9 +68,9 @@ enum SignatureVerifier {
     }
 
     /// Checks the RSASSA-PKCS1-v1_5 / SHA-256 signature with the registered public key.
-    static func verify(signature: String, signingString: String, publicKey key: _RSA.Signing.PublicKey) throws(APIError) {
+    static func verify(signature: String, signingString: [UInt8], publicKey key: _RSA.Signing.PublicKey) throws(APIError) {
         guard let bytes = Data(base64Encoded: signature) else { throw .notAuthenticated("Bad signature: the signature is not base64") }
-        let valid = key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: bytes), for: Data(signingString.utf8),
+        let valid = key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: bytes), for: signingString,
                                          padding: .insecurePKCS1v1_5)
         guard valid else { throw .notAuthenticated("Bad signature: the signature does not verify with the registered key") }
     }

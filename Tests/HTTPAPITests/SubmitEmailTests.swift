@@ -26,6 +26,11 @@ import Testing
         }
     }
 
+    /// The Message-IDs the queue recorded (the intake takes them from the composer, unparsed).
+    static func queuedMessageIDs(_ fixture: APIFixture) throws -> [String?] {
+        try fixture.store.read { db in try String?.fetchAll(db, sql: "SELECT message_id FROM message ORDER BY time_received") }
+    }
+
     @Test func anAcceptedSubmissionIsComposedAndQueued() async throws {
         let fixture = try APIFixture()
         _ = try fixture.store.createSender(email: "app@example.com")
@@ -45,6 +50,12 @@ import Testing
             #expect(message.contains("Subject: =?UTF-8?B?SGVsbG8g4pyT?="))
             #expect(message.contains("X-Campaign: spring"))
             #expect(message.contains("\r\nMIME-Version: 1.0\r\n"))
+            // One Message-ID and one Date, the composer's: the intake adds none to its own message.
+            let messageID = try #require(response.object["messageId"] as? String)
+            #expect(message.components(separatedBy: "\r\nMessage-ID: <\(messageID)>\r\n").count == 2)
+            #expect(message.components(separatedBy: "Message-ID:").count == 2)
+            #expect(message.hasPrefix("Date: ") && message.components(separatedBy: "\r\nDate:").count == 1)
+            #expect(try Self.queuedMessageIDs(fixture) == [messageID])
         }
     }
 

@@ -3,10 +3,12 @@ import Foundation
 import APIWire
 
 /// libFuzzer entry: a submitEmail JSON body, decoded, checked and composed into RFC 5322 bytes
-/// as the route does. Oracle: a composed message has no bare CR or LF (no header injection
+/// as the route does. Oracles: the direct parser of plain bodies decodes what `JSONDecoder`
+/// decodes whenever it answers; a composed message has no bare CR or LF (no header injection
 /// through any field) and starts with a header line.
 func fuzzSubmitEmail(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let body = Array(UnsafeBufferPointer(start: data, count: count))
+    precondition(SubmitEmail.decodersAgree(body), "the plain-JSON parser and JSONDecoder disagree")
     guard case .success(let message) = SubmitEmail.compose(body) else { return 0 }
     for (index, byte) in message.enumerated() {
         if byte == 0x0A { precondition(index > 0 && message[index - 1] == 0x0D, "bare LF in a composed message") }

@@ -115,6 +115,10 @@ public struct Submission: Sendable {
     public var queueID: String?
     /// Set when a retry of this submission must return the first answer instead of queueing again.
     public var replay: SubmissionReplay?
+    /// Set by the HTTPS API for the message its composer wrote (From, Message-ID and Date always
+    /// present), so that the intake need not parse Envoi's own output again; nil for a client's
+    /// message, which the intake parses and completes.
+    public var composedHeader: ComposedHeader?
 
     public init(submitter: Submitter, source: SubmissionSource, envelopeSender: EmailAddress, recipients: [EmailAddress],
                 suppressedRecipients: [EmailAddress] = [], message: [UInt8], compartment: OCID? = nil, client: String? = nil) {
@@ -126,6 +130,19 @@ public struct Submission: Sendable {
         self.message = message
         self.compartment = compartment
         self.client = client
+    }
+}
+
+/// What `MessageComposer` wrote in a message's header, as the intake would parse it back.
+public struct ComposedHeader: Sendable, Equatable {
+    /// The From addresses.
+    public var from: [EmailAddress]
+    /// The Message-ID, without angle brackets.
+    public var messageID: String
+
+    public init(from: [EmailAddress], messageID: String) {
+        self.from = from
+        self.messageID = messageID
     }
 }
 
