@@ -24,13 +24,13 @@ public enum RandomHex {
     }
 
     /// `bytes` as lower-case hex, with `-` before the bytes at the offsets in `dashesBefore`.
-    public static func encode(_ bytes: some Collection<UInt8>, dashesBefore: [Int] = []) -> String {
+    public static func encode(_ bytes: [UInt8], dashesBefore: [Int] = []) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2 + dashesBefore.count)
-        for (offset, byte) in bytes.enumerated() {
+        for offset in bytes.indices {
             if dashesBefore.contains(offset) { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+            text.append(digits[Int(bytes[offset] >> 4)])
+            text.append(digits[Int(bytes[offset] & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
     }

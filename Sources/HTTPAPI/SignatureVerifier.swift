@@ -107,16 +107,29 @@ enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     static func parse(_ text: String) -> Date? {
-        let parts = text.split(separator: " ")
-        guard text.utf8.count <= 64, parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT",
-              let day = Int(parts[1]), (1...31).contains(day),
-              let month = months.firstIndex(of: parts[2].lowercased()),
-              let year = Int(parts[3]), (1970...9999).contains(year) else { return nil }
-        let time = parts[4].split(separator: ":")
-        guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
+        let utf8 = text.utf8
+        guard utf8.count <= 64 else { return nil }
+        let parts = utf8.split(separator: UInt8(ascii: " "))
+        guard parts.count == 6, parts[0].last == UInt8(ascii: ","), parts[5].elementsEqual("GMT".utf8),
+              let day = number(parts[1]), (1...31).contains(day),
+              let month = months.firstIndex(where: { $0.utf8.elementsEqual(parts[2].lazy.map { $0 | 0x20 }) }),
+              let year = number(parts[3]), (1970...9999).contains(year) else { return nil }
+        let time = parts[4].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard time.count == 3, let hour = number(time[0]), let minute = number(time[1]), let second = number(time[2]),
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
         let days = daysFromCivil(year: year, month: month + 1, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second))
+    }
+
+    /// A decimal number of 1 to 4 digits.
+    private static func number(_ digits: Substring.UTF8View.SubSequence) -> Int? {
+        guard (1...4).contains(digits.count) else { return nil }
+        var value = 0
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
