@@ -2,10 +2,12 @@
 # submitEmail throughput over HTTPS keep-alive (50 connections), next to a trivial route on the same
 # TLS listener, with durable commits (WAL, synchronous=FULL, group commit). Delivery is held
 # (`delivery.hold = true`), as in smtp-vs-postfix.sh, so that the figure is the intake's alone.
-# Prints both figures, the ratio and p99 latency. Loopback only; each wrk run is bounded by DURATION.
+# Prints both figures, the ratio, p99 latency and the server's CPU time per request (user + system,
+# from /proc). Loopback only; each wrk run is bounded by DURATION.
 #
 #   Benchmarks/https-submit.sh            # uses .build/release/envoi if built, else .build/debug/envoi
 #   ENVOI_BIN=path DURATION=10s CONNECTIONS=50 Benchmarks/https-submit.sh
+#   PERF_DIR=/tmp/p Benchmarks/https-submit.sh   # also `perf record -g` the server: /tmp/p/{trivial,submit}.data
 #
 # The request is signed once with openssl (the signature covers date, target, host, length, type and
 # body digest, all identical for every request, and stays valid for the 5-minute clock-skew window);
