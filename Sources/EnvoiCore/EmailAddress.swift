@@ -61,7 +61,12 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         if bytes.first == UInt8(ascii: "\"") {
             return isValidQuotedString(bytes, allowUTF8: allowUTF8)
         }
-        // Dot-string = Atom *("." Atom): no leading, trailing or doubled dot.
+        return isDotAtomText(bytes[...], allowUTF8: allowUTF8)
+    }
+
+    /// RFC 5321 Dot-string and RFC 5322 dot-atom-text, `1*atext *("." 1*atext)`: no leading,
+    /// trailing or doubled dot; `allowUTF8` admits non-ASCII bytes (RFC 6531, RFC 6532).
+    public static func isDotAtomText(_ bytes: ArraySlice<UInt8>, allowUTF8: Bool = false) -> Bool {
         var previousWasDot = true
         for byte in bytes {
             if byte == UInt8(ascii: ".") {

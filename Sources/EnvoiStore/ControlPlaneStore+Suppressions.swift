@@ -74,7 +74,7 @@ extension ControlPlaneStore {
         #if DEBUG
         try StoreFault.suppressions.inject()
         #endif
-        return try readStatement { db in
+        return try readWithoutTransaction { db in
             let statement = try db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email_address = ?")
             return try Set(addresses.filter { try Bool.fetchOne(statement, arguments: [$0]) ?? false })
         }

@@ -52,41 +52,23 @@ public final class ControlPlaneStore: Sendable {
     /// inside `atomically` (on its thread), it joins that transaction instead of starting one.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = activeTransaction() { return try body(db) }
-        do {
-            return try pool.write(body)
-        } catch let error as ControlPlaneError {
-            throw error
-        } catch {
-            throw translate(error)
-        }
+        return try translatingErrors { try pool.write(body) }
     }
 
     /// Runs `body` in one read transaction (a consistent snapshot); inside `atomically`, it reads
     /// that transaction's own writes.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = activeTransaction() { return try body(db) }
-        do {
-            return try pool.read(body)
-        } catch let error as ControlPlaneError {
-            throw error
-        } catch {
-            throw translate(error)
-        }
+        return try translatingErrors { try pool.read(body) }
     }
 
     /// Runs `body` outside a transaction, for lookups that need no snapshot in common: SQLite
     /// runs each statement in its own consistent snapshot, and the BEGIN and COMMIT of a read
     /// transaction cost as much as an indexed lookup. Inside `atomically`, it reads that
     /// transaction's own writes.
-    func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
+    func readWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = activeTransaction() { return try body(db) }
-        do {
-            return try pool.unsafeRead(body)
-        } catch let error as ControlPlaneError {
-            throw error
-        } catch {
-            throw translate(error)
-        }
+        return try translatingErrors { try pool.unsafeRead(body) }
     }
 
     /// Runs several store operations as one transaction: an operation and the work request that
@@ -103,6 +85,17 @@ public final class ControlPlaneStore: Sendable {
             }
         } catch let error as DatabaseError {
             // Anything else (a ControlPlaneError, the caller's own error) goes out as it was thrown.
+            throw translate(error)
+        }
+    }
+
+    /// `body`, with database failures as `StoreError`s (a `ControlPlaneError` goes out as is).
+    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ControlPlaneError {
+            throw error
+        } catch {
             throw translate(error)
         }
     }

@@ -26,7 +26,7 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
               let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return nil }
         let left = bytes[..<at]
         let right = bytes[(at + 1)...]
-        guard Self.isDotAtomText(left), Self.isDotAtomText(right) || Self.isNoFoldLiteral(right) else {
+        guard EmailAddress.isDotAtomText(left), EmailAddress.isDotAtomText(right) || Self.isNoFoldLiteral(right) else {
             return nil
         }
         self.value = text
@@ -70,22 +70,6 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     /// The id without brackets, as the API returns it.
     public var description: String {
         value
-    }
-
-    /// RFC 5322 §3.2.3 dot-atom-text: `1*atext *("." 1*atext)`.
-    private static func isDotAtomText(_ bytes: ArraySlice<UInt8>) -> Bool {
-        // One pass, no empty atom: no leading, trailing or doubled dot.
-        var previousWasDot = true
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                if previousWasDot { return false }
-                previousWasDot = true
-            } else {
-                guard byte.isAtext else { return false }
-                previousWasDot = false
-            }
-        }
-        return !previousWasDot
     }
 
     /// RFC 5322 §3.6.4 no-fold-literal: `"[" *dtext "]"`, dtext = `%d33-90 / %d94-126`.
