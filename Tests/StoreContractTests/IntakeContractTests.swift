@@ -67,6 +67,28 @@ import Testing
         }
     }
 
+    /// Concurrent lookups go in batches of several addresses (`BatchedLookup`): each still gets
+    /// its own address's answer, whatever its case.
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentSuppressionLookupsEachGetTheirOwnAnswer(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            for index in stride(from: 0, to: 40, by: 3) { _ = try await store.addSuppression(email: "r\(index)@example.org") }
+            let intake = try store.intakeStore()
+            try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<40 {
+                    let address = index % 2 == 0 ? "r\(index)@example.org" : "R\(index)@Example.ORG"
+                    group.addTask { (index, try await intake.isSuppressed(email: address)) }
+                }
+                var answered = 0
+                for try await (index, suppressed) in group {
+                    #expect(suppressed == (index % 3 == 0), "r\(index)")
+                    answered += 1
+                }
+                #expect(answered == 40)
+            }
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aSubmissionFromAnApprovedSenderIsQueuedAndClaimable(backend: StoreBackend) async throws {
         let clock = TestClock()
