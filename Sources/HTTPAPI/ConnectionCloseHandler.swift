@@ -14,7 +14,7 @@ final class ConnectionCloseHandler: ChannelOutboundHandler, RemovableChannelHand
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head):
-            closeAfterEnd = head.headerFields[.connection]?.lowercased() == "close"
+            closeAfterEnd = head.headerFields[.connection].map { $0.utf8.count == 5 && $0.lowercased() == "close" } ?? false
             context.write(data, promise: promise)
         case .body:
             context.write(data, promise: promise)

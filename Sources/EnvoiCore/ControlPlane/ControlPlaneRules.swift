@@ -52,7 +52,11 @@ public enum ControlPlaneRules {
 
     /// A suppressed address: a mailbox, lower-cased (the cloud service lower-cases suppressions).
     public static func suppressionAddress(_ text: String, field: String = "email") throws(ControlPlaneError) -> String {
-        try mailbox(text.trimmingCharacters(in: .whitespaces), field: field).normalized
+        // Trimming through Foundation costs more than the rest: skip it when both ends are
+        // printable ASCII, which is every address the intake asks about.
+        let isPrintable = { (byte: UInt8?) in byte.map { (0x21...0x7E).contains($0) } ?? false }
+        let trimmed = isPrintable(text.utf8.first) && isPrintable(text.utf8.last) ? text : text.trimmingCharacters(in: .whitespaces)
+        return try mailbox(trimmed, field: field).normalized
     }
 
     /// An email domain's name: a fully qualified DNS name such as `example.com`.
