@@ -8,6 +8,7 @@
 #   Benchmarks/https-submit.sh            # uses .build/release/envoi if built, else .build/debug/envoi
 #   ENVOI_BIN=path DURATION=10s CONNECTIONS=50 Benchmarks/https-submit.sh
 #   PERF_DIR=/tmp/p Benchmarks/https-submit.sh   # also `perf record -g` the server: /tmp/p/{trivial,submit}.data
+#   PERF_CALLGRAPH='--call-graph dwarf' PERF_DIR=/tmp/p ...   # unwinds through code without frame pointers
 #
 # The request is signed once with openssl (the signature covers date, target, host, length, type and
 # body digest, all identical for every request, and stays valid for the 5-minute clock-skew window);
@@ -84,7 +85,7 @@ run() {
     local name=$1; shift
     local before; before=$(ticks)
     if [[ -n ${PERF_DIR:-} ]]; then
-        perf record -q -F 999 -g -p "$server" -o "$PERF_DIR/$name.data" 2>/dev/null &
+        perf record -q -F 999 ${PERF_CALLGRAPH:--g} -p "$server" -o "$PERF_DIR/$name.data" 2>/dev/null &
         local recorder=$!
     fi
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1

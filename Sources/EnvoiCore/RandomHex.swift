@@ -11,16 +11,36 @@ import Darwin
 public enum RandomHex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    /// `count` random bytes, from one read of `/dev/urandom`, kept open (the standard library's
-    /// generator makes one `getrandom(2)` call per eight bytes).
+    /// `count` random bytes from the kernel's generator, handed out from a buffer that one read
+    /// of `/dev/urandom` (kept open) refills every 4 KiB: about 170 submissions' identifiers per
+    /// system call. (The standard library's generator makes one `getrandom(2)` call per eight
+    /// bytes.) Each byte is handed out once.
     public static func bytes(_ count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var filled = 0
-            while filled < count {
-                let got = read(urandom, buffer.baseAddress! + filled, count - filled)
-                if got > 0 { filled += got } else if got == 0 || errno != EINTR { fatalError("reading /dev/urandom failed: errno \(errno)") }
+        guard count <= poolSize else { return [UInt8](unsafeUninitializedCapacity: count) { fill($0); $1 = count } }
+        return pool.withLock { pool in
+            if pool.used + count > poolSize {
+                pool.bytes.withUnsafeMutableBufferPointer { fill($0) }
+                pool.used = 0
             }
-            initialized = count
+            defer { pool.used += count }
+            return Array(pool.bytes[pool.used..<pool.used + count])
+        }
+    }
+
+    private static let poolSize = 4096
+    private struct Pool {
+        var bytes = [UInt8](repeating: 0, count: poolSize)
+        /// Bytes handed out since the last refill (all of them at first, so the first call fills).
+        var used = poolSize
+    }
+    private static let pool = Locked(Pool())
+
+    /// Fills `buffer` from `/dev/urandom`.
+    private static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        var filled = 0
+        while filled < buffer.count {
+            let got = read(urandom, buffer.baseAddress! + filled, buffer.count - filled)
+            if got > 0 { filled += got } else if got == 0 || errno != EINTR { fatalError("reading /dev/urandom failed: errno \(errno)") }
         }
     }
 

@@ -50,8 +50,8 @@ public struct APIError: Error, Equatable, Sendable, HTTPResponseError, CustomStr
     static let noEtagMatch = APIError(.preconditionFailed, .noEtagMatch, "The if-match header does not match the resource's current etag")
     /// 408 RequestTimeout: the body did not arrive within `https.body_timeout`; the connection
     /// is closed, since the rest of the body may still be on its way.
-    static func requestTimeout(_ timeout: Duration) -> APIError {
-        APIError(.requestTimeout, .requestTimeout, "Request body not received within \(timeout.components.seconds) seconds",
+    static func requestTimeout(_ timeout: TimeAmount) -> APIError {
+        APIError(.requestTimeout, .requestTimeout, "Request body not received within \(timeout.nanoseconds / 1_000_000_000) seconds",
                  closesConnection: true)
     }
     /// 429 TooManyRequests (BEHAVIOUR.md §2).

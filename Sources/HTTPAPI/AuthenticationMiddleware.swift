@@ -25,12 +25,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let limiter: RequestRateLimiter
     let bodyLimit: @Sendable (Request) -> BodyLimit
     let now: @Sendable () -> Date
-    /// How long the whole body may take to arrive once the head is in: the idle timeout restarts
-    /// with every body chunk, so without this a client trickling a byte at a time (Slowloris)
-    /// would hold the connection and its buffer forever.
-    var bodyTimeout: Duration = .seconds(HTTPAPIConfiguration.defaultBodyTimeout)
-    var clock: any Clock<Duration> = ContinuousClock()
-
     /// Paths served without a signature: the API description and the health check.
     static let publicPaths: Set<String> = ["/openapi.json", "/health"]
     /// How much of an oversized body is read and discarded before the 413, so that a client
@@ -46,7 +40,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let access: CallerAccess
         do {
             access = try await check(request)
-        } catch let refusal as APIError where Self.declaresBody(request) {
+        } catch let refusal as APIError where BodyDeadlineHandler.declaresBody(request.headers) {
             // Refused before its body was read: close rather than let Hummingbird drain a body
             // of any size from a client that is not even authenticated.
             throw APIError(refusal.status, refusal.code, refusal.message, closesConnection: true)
@@ -54,8 +48,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if ["POST", "PUT", "PATCH"].contains(request.method.rawValue) {
             context.body = try await readBody(request, limit: bodyLimit(request))
-            try SignatureVerifier.checkBody(context.body, contentLength: request.headers[.contentLength],
-                                            digest: request.headers[Self.xContentSHA256])
+            try SignatureVerifier.checkBody(context.body, contentLength: request.headers.value(.contentLength),
+                                            digest: request.headers.value(Self.xContentSHA256))
         }
         context.caller = access
         return try await next(request, context)
@@ -63,13 +57,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     /// The header checks, the key lookup, the signature and the rate, in that order.
     private func check(_ request: Request) async throws -> CallerAccess {
-        guard let value = request.headers[.authorization] else {
+        guard let value = request.headers.value(.authorization) else {
             throw APIError.notAuthenticated("Missing signature: the request has no Authorization header")
         }
-        let authorization: AuthorizationHeader, keyID: SigningKeyID
+        let authorization: AuthorizationHeader
         do {
             authorization = try AuthorizationHeader.parse(value)
-            keyID = try SigningKeyID.parse(authorization.keyId)
         } catch {
             throw APIError(error)
         }
@@ -77,26 +70,27 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let signed = SignedRequest(method: method, target: request.head.path ?? "/") { name in
             if name == "host" { return request.head.authority }
             // Several fields of one name come joined with ", ", as the signer joined them.
-            return HTTPField.Name(name).flatMap { request.headers[$0] }
+            return HTTPField.Name(name).flatMap { request.headers.value($0) }
         }
         let signingString = try SignatureVerifier.signingString(authorization, request: signed)
-        let dateHeader = authorization.headers.contains("date") ? request.headers[.date] : request.headers[Self.xDate]
+        let dateHeader = authorization.headers.contains("date") ? request.headers.value(.date) : request.headers.value(Self.xDate)
         try SignatureVerifier.checkDate(dateHeader, now: now())
-        let (key, access) = try await resolve(keyID, keyId: authorization.keyId)
+        let (key, access) = try await resolve(authorization.keyId)
         try SignatureVerifier.verify(signature: authorization.signature, signingString: signingString, publicKey: key)
         guard limiter.admit(authorization.keyId) else { throw APIError.tooManyRequests }
         return access
     }
 
-    /// Whether a body follows the head (a non-zero Content-Length, or chunked).
-    static func declaresBody(_ request: Request) -> Bool {
-        if let length = request.headers[.contentLength] { return length != "0" }
-        return request.headers[.transferEncoding] != nil
-    }
-
-    /// The registered key of `keyID` and what its user may do, from the cache or the store.
-    private func resolve(_ keyID: SigningKeyID, keyId: String) async throws -> (_RSA.Signing.PublicKey, CallerAccess) {
+    /// The registered key of `keyId` and what its user may do, from the cache (a keyId found
+    /// there was well-formed when it was stored) or the store.
+    private func resolve(_ keyId: String) async throws -> (_RSA.Signing.PublicKey, CallerAccess) {
         if let entry = cache.entry(for: keyId) { return (entry.key, entry.access) }
+        let keyID: SigningKeyID
+        do {
+            keyID = try SigningKeyID.parse(keyId)
+        } catch {
+            throw APIError(error)
+        }
         guard let tenancy = OCID(keyID.tenancy, type: .tenancy), let user = OCID(keyID.user, type: .user),
               let pem = try await callers.signingKey(tenancy: tenancy, user: user, fingerprint: keyID.fingerprint) else {
             throw APIError.notAuthenticated("Unknown key: no API key with this keyId is registered")
@@ -108,29 +102,18 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// The body, refused with 413 as soon as its declared length is over the limit, or once more
-    /// than the limit has arrived.
+    /// than the limit has arrived; 408 when it does not arrive in time (`BodyDeadlineHandler`).
     private func readBody(_ request: Request, limit: BodyLimit) async throws -> [UInt8] {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit.bytes {
-            let consumed = try await Self.discard(request.body, upTo: Self.discardLimit)
-            throw APIError(.contentTooLarge, .requestEntityTooLarge, limit.message, closesConnection: !consumed)
-        }
-        let body = request.body
-        let (timeout, clock) = (bodyTimeout, clock)
         do {
-            return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-                group.addTask { Array(try await body.collect(upTo: limit.bytes).readableBytesView) }
-                group.addTask {
-                    try await clock.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let bytes = first else {
-                    throw APIError.requestTimeout(timeout)
-                }
-                return bytes
+            if let declared = request.headers.value(.contentLength).flatMap(Int.init), declared > limit.bytes {
+                let consumed = try await Self.discard(request.body, upTo: Self.discardLimit)
+                throw APIError(.contentTooLarge, .requestEntityTooLarge, limit.message, closesConnection: !consumed)
             }
+            return Array(try await request.body.collect(upTo: limit.bytes).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, .requestEntityTooLarge, limit.message, closesConnection: true)
+        } catch let late as BodyDeadlineExceeded {
+            throw APIError.requestTimeout(late.timeout)
         }
     }
 

@@ -51,13 +51,12 @@ public enum HTTPAPI {
     /// Builds the router with its middleware; router-level tests drive it without sockets.
     public static func router(configuration: HTTPAPIConfiguration, intake: any MessageIntake, backend: any ControlPlaneBackend,
                               now: @escaping @Sendable () -> Date = Date.init,
-                              clock: (@Sendable () -> Double)? = nil,
-                              bodyClock: any Clock<Duration> = ContinuousClock()) -> Router<APIRequestContext> {
+                              clock: (@Sendable () -> Double)? = nil) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         let controlLimit = configuration.controlPlaneBodyLimit
         let seconds = clock ?? RequestRateLimiter.monotonicSeconds
-        var authentication = AuthenticationMiddleware(
+        let authentication = AuthenticationMiddleware(
             callers: backend, cache: CallerCache(now: seconds),
             limiter: RequestRateLimiter(requestsPerSecond: configuration.requestsPerSecond, now: seconds),
             bodyLimit: { request in
@@ -69,8 +68,6 @@ public enum HTTPAPI {
                 return .init(bytes: controlLimit, message: "Request body exceeds byte limit : limit is \(controlLimit)")
             },
             now: now)
-        authentication.bodyTimeout = .seconds(configuration.bodyTimeout)
-        authentication.clock = bodyClock
         router.add(middleware: authentication)
         router.get("/health") { _, _ in try JSONCoding.response(["status": "ok"]) }
         router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
@@ -91,7 +88,8 @@ public struct HTTPAPIServer: Service {
         var tls = tls
         tls.minimumTLSVersion = .tlsv12
         let router = HTTPAPI.router(configuration: configuration, intake: intake, backend: backend)
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCloseHandler()],
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCloseHandler(),
+                                                                                   BodyDeadlineHandler(timeout: .seconds(Int64(configuration.bodyTimeout)))],
                                                idleTimeout: .seconds(Int64(configuration.idleTimeout)))
         application = Application(
             router: router,

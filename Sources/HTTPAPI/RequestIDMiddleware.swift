@@ -19,7 +19,7 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.requestID = Self.requestID(from: request.headers[Self.header])
+        context.requestID = Self.requestID(from: request.headers.value(Self.header))
         var response: Response
         do {
             response = try await next(request, context)
