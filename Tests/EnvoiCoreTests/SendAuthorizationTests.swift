@@ -60,11 +60,32 @@ import Testing
         }
     }
 
+    @Test func theExactAddressWinsOverTheWildcardWhateverTheStoreOrder() {
+        let wildcardFirst = SendAuthorization(
+            senders: [sender("@dkim.example", in: t.marketing), sender("Ceo@DKIM.example", in: t.marketing)],
+            activeDkimDomains: ["dkim.example"],
+            policies: t.evaluator(t.policy("Allow group Senders to use email-family in compartment Marketing")))
+        #expect(wildcardFirst.check(address("ceo@dkim.example"), groups: [t.senders]).sender?.emailAddress == "Ceo@DKIM.example")
+        #expect(wildcardFirst.check(address("cfo@dkim.example"), groups: [t.senders]).sender?.emailAddress == "@dkim.example")
+    }
+
+    @Test func anExactAddressTheUserMayNotUseFallsBackToAPermittedWildcard() {
+        let auth = SendAuthorization(
+            senders: [sender("ceo@dkim.example", in: t.sales), sender("@dkim.example", in: t.marketing)],
+            activeDkimDomains: ["dkim.example"],
+            policies: t.evaluator(t.policy("Allow group Senders to use email-family in compartment Marketing")))
+        #expect(auth.check(address("ceo@dkim.example"), groups: [t.senders]).sender?.emailAddress == "@dkim.example")
+    }
+
     @Test func otherGroupsAreNotPermitted() {
         let decision = authorization().authorize(groups: [t.others], envelopeSender: address("news@marketing.example"))
         #expect(decision == .denied(.notPermitted("news@marketing.example")))
         #expect(decision != .denied(.notApproved("news@marketing.example")))
     }
+}
+
+extension SendAuthorization.Decision {
+    var sender: Sender? { if case .allowed(let sender) = self { sender } else { nil } }
 }
 
 @Suite struct ControlPlaneRulesTests {

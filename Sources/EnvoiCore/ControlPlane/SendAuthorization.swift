@@ -34,7 +34,9 @@ public struct SendAuthorization: Sendable {
         case denied(Denial)
     }
 
-    private let senders: [Sender]
+    /// The active approved senders by lower-cased address (`@domain` for wildcards), each list
+    /// in the order the store gave: a check looks up two keys instead of scanning every sender.
+    private let senders: [String: [Sender]]
     private let activeDkimDomains: Set<String>
     private let policies: PolicyEvaluator
 
@@ -42,7 +44,7 @@ public struct SendAuthorization: Sendable {
     ///   - senders: the tenancy's approved senders.
     ///   - activeDkimDomains: lower-cased names of email domains that have an ACTIVE DKIM key.
     public init(senders: [Sender], activeDkimDomains: Set<String>, policies: PolicyEvaluator) {
-        self.senders = senders.filter { $0.lifecycleState == .active }
+        self.senders = Dictionary(grouping: senders.filter { $0.lifecycleState == .active }) { $0.emailAddress.lowercased() }
         self.activeDkimDomains = activeDkimDomains
         self.policies = policies
     }
@@ -67,19 +69,15 @@ public struct SendAuthorization: Sendable {
     /// Checks one address.
     public func check(_ address: EmailAddress, groups: [Group], compartment: OCID? = nil) -> Decision {
         let text = address.description
-        let exact = address.normalized
-        let wildcard = "@" + address.domain
-        let candidates = senders.filter { sender in
-            (compartment == nil || sender.compartmentId == compartment)
-                && (sender.emailAddress.lowercased() == exact || sender.emailAddress.lowercased() == wildcard)
-        }
+        // Exact matches first: the exact address is preferred over the wildcard when both are permitted.
+        let exact = senders[address.normalized] ?? [], wildcard = senders["@" + address.domain] ?? []
+        let candidates = (exact + wildcard).filter { compartment == nil || $0.compartmentId == compartment }
         guard !candidates.isEmpty else { return .denied(.notApproved(text)) }
         let usable = candidates.filter { !$0.emailAddress.hasPrefix("@") || activeDkimDomains.contains(address.domain) }
         guard !usable.isEmpty else { return .denied(.wildcardWithoutActiveDkim(text)) }
-        // Prefer the exact address over the wildcard when both are permitted.
-        let permitted = usable.filter { policies.mayUseEmail(groups: groups, in: $0.compartmentId) }
-            .sorted { !$0.emailAddress.hasPrefix("@") && $1.emailAddress.hasPrefix("@") }
-        guard let sender = permitted.first else { return .denied(.notPermitted(text)) }
+        guard let sender = usable.first(where: { policies.mayUseEmail(groups: groups, in: $0.compartmentId) }) else {
+            return .denied(.notPermitted(text))
+        }
         return .allowed(sender)
     }
 }
