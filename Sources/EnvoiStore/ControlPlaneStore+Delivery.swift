@@ -141,7 +141,8 @@ extension ControlPlaneStore {
     }
 
     public func isSuppressed(_ address: String) throws -> Bool {
-        try read { db in
+        // One statement: it needs no snapshot shared with another (see `readWithoutTransaction`).
+        try readWithoutTransaction { db in
             try Row.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email_address = ?", arguments: [address.lowercased()]) != nil
         }
     }

@@ -7,13 +7,12 @@ by scripts/install-test-deps.sh.
 import json
 import pathlib
 import shutil
-import socket
 import subprocess
 import tempfile
 
 import pytest
 
-from conftest import ENVOI, ROOT
+from conftest import ENVOI, ROOT, free_port
 
 INSTANCE = ROOT / "Benchmarks" / "postfix-instance.sh"
 
@@ -38,12 +37,6 @@ class Postfix:
     def pids(self) -> list[str]:
         return subprocess.run([INSTANCE, "pids", self.directory], capture_output=True, text=True,
                               timeout=30).stdout.split()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
