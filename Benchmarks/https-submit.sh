@@ -2,8 +2,10 @@
 # submitEmail throughput over HTTPS keep-alive (50 connections), next to a trivial route on the same
 # TLS listener, with durable commits (WAL, synchronous=FULL, group commit). Delivery is held
 # (`delivery.hold = true`), as in smtp-vs-postfix.sh, so that the figure is the intake's alone.
-# Prints both figures, the ratio, p99 latency and the server's CPU time per request (user + system,
-# from /proc). Loopback only; each wrk run is bounded by DURATION.
+# A third route, a signed GET that does no work past the signature check, shows the floor: no
+# signed request can beat it. Prints the three figures, the ratios, p99 latency and the server's
+# CPU time per request (user + system, from /proc). Loopback only; each wrk run is bounded by
+# DURATION.
 #
 #   Benchmarks/https-submit.sh            # uses .build/release/envoi if built, else .build/debug/envoi
 #   ENVOI_BIN=path DURATION=10s CONNECTIONS=50 Benchmarks/https-submit.sh
