@@ -88,9 +88,10 @@ public struct HTTPAPIServer: Service {
         var tls = tls
         tls.minimumTLSVersion = .tlsv12
         let router = HTTPAPI.router(configuration: configuration, intake: intake, backend: backend)
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCloseHandler(),
-                                                                                   BodyDeadlineHandler(timeout: .seconds(Int64(configuration.bodyTimeout)))],
-                                               idleTimeout: .seconds(Int64(configuration.idleTimeout)))
+        let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeout))
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionCloseHandler(), BodyDeadlineHandler(timeout: bodyTimeout)],
+            idleTimeout: .seconds(Int64(configuration.idleTimeout)))
         application = Application(
             router: router,
             server: try .tls(.http1(configuration: http1), tlsConfiguration: tls),
