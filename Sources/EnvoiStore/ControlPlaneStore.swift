@@ -106,7 +106,7 @@ public final class ControlPlaneStore: Sendable {
     }
 
     /// Per store, so that two stores (two data directories in one test) never share a transaction.
-    private var transactionKey: String { "envoi.store.transaction.\(ObjectIdentifier(self).hashValue)" }
+    private let transactionKey = "envoi.store.transaction." + RandomHex.string(bytes: 8)
 
     /// Holds the `Database` of the transaction `atomically` runs; lives only during its body.
     private final class ActiveTransaction {
