@@ -8,7 +8,9 @@ import PostgresNIO
 /// The guard is a PostgreSQL session-level advisory lock rather than a row lock: a job has no
 /// row of its own to lock, and an advisory lock belongs to the connection that took it, so if the
 /// node dies or loses its connection mid-job the server releases the lock with the session, and
-/// no lease or expiry is needed for another node to take the job over.
+/// no lease or expiry is needed for another node to take the job over. Advisory locks are
+/// database-wide, so the key is the hash of the job's name and the schema the store lives in:
+/// two deployments (or two test cases) in schemas of one database do not hold each other's jobs.
 extension PostgresStore {
     /// The periodic DKIM DNS check (`dkim.check_interval`), which changes keys' states.
     public static let dkimCheckJob = "dkim-dns-check"
@@ -20,10 +22,14 @@ extension PostgresStore {
     /// connection of the pool for the length of `body`, and released whether `body` returned or
     /// threw. `body` reaches the database through the store as usual, on other connections.
     public func runExclusively<T>(_ job: String, _ body: () async throws -> T) async throws -> T? {
-        let key = Self.advisoryLockKey(job: job)
-        return try await client.withConnection { connection -> T? in
-            let locked = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).collect()
-            guard try locked.first?.decode(Bool.self) == true else { return nil }
+        try await client.withConnection { connection -> T? in
+            let rows = try await connection.query("""
+                SELECT key, pg_try_advisory_lock(key)
+                FROM (SELECT hashtextextended('envoi.job.' || coalesce(current_schema(), '') || '.' || \(job), 0) AS key) AS job
+                """, logger: logger).collect()
+            guard let row = rows.first else { return nil }
+            let (key, locked) = try row.decode((Int64, Bool).self)
+            guard locked else { return nil }
             let value: T
             do {
                 value = try await body()
@@ -46,18 +52,5 @@ extension PostgresStore {
             logger.warning("could not release the lock of job '\(job)'; closing its connection", metadata: ["error": "\(error)"])
             try? await connection.close().get()
         }
-    }
-
-    /// The advisory lock key of a job: the 64-bit FNV-1a hash of "envoi.job." and its name's
-    /// UTF-8, the same on every node and every run (Swift's `Hasher` is seeded per process, so
-    /// two nodes would disagree). The prefix keeps job names apart from other keys (the
-    /// migration lock); a collision between two names only makes them exclude each other.
-    static func advisoryLockKey(job: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a 64-bit offset basis
-        for byte in "envoi.job.\(job)".utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3  // FNV-1a 64-bit prime
-        }
-        return Int64(bitPattern: hash)
     }
 }

@@ -65,6 +65,20 @@ import Testing
         }
     }
 
+    @Test func aJobInOneSchemaDoesNotHoldTheSameJobInAnother() async throws {
+        try await PostgresContractStore.withSchema { first, logger in
+            try await PostgresContractStore.withSchema { second, _ in
+                let here = PostgresStore(client: first, logger: logger, masterKey: SymmetricKey(size: .bits256), node: "a")
+                let there = PostgresStore(client: second, logger: logger, masterKey: SymmetricKey(size: .bits256), node: "a")
+                let held = try await Self.whileHolding(PostgresStore.purgeEventsJob, on: here, result: "here") {
+                    let elsewhere = try await there.runExclusively(PostgresStore.purgeEventsJob) { "there" }
+                    #expect(elsewhere == "there", "advisory locks are database-wide: the key must name the schema")
+                }
+                #expect(held == "here")
+            }
+        }
+    }
+
     @Test func theEventPurgeRunsOnOneNodeAtATime() async throws {
         try await Self.withNodes { a, b, contract, clock in
             let queueID = try await contract.enqueue(recipients: ["x@example.org"])
